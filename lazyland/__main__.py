@@ -1,0 +1,3 @@
+from lazyland.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""The one place story text becomes something to show.
+
+Story text is untrusted: it is never parsed as Rich or Textual markup, and any
+control character that slipped past the loader is made visible instead of being
+sent to the terminal. The only formatting is ``*emphasis*`` and ``**strong**``,
+read by markdown-it-py with every other rule switched off.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from rich.style import Style
+from rich.text import Text
+
+# C0 and C1 controls, DEL, and the line/paragraph separators, except newline and tab.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_SPACES = re.compile(r"[ \t]*\n[ \t]*|\t")
+
+EMPHASIS = Style(italic=True)
+STRONG = Style(bold=True)
+
+_STYLES: dict[tuple[bool, bool], Style | None] = {
+    (False, False): None,
+    (True, False): EMPHASIS,
+    (False, True): STRONG,
+    (True, True): EMPHASIS + STRONG,
+}
+
+
+
+def _asterisks_only(md: MarkdownIt) -> MarkdownIt:
+    """Keep markdown-it's emphasis rule for ``*`` but leave ``_`` literal, as the format says."""
+    from markdown_it.rules_inline import emphasis
+
+    def tokenize(state, silent):  # type: ignore[no-untyped-def]
+        if state.src[state.pos] != "*":
+            return False
+        return emphasis.tokenize(state, silent)
+
+    md.inline.ruler.at("emphasis", tokenize)
+    return md
+
+
+_inline = _asterisks_only(MarkdownIt("zero").enable(["emphasis"]))
+
+
+def scrub(value: str) -> str:
+    """Replace every control character but newline with a visible stand-in."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+def paragraphs(value: str) -> list[str]:
+    """Split narration into paragraphs: blank lines separate them, single newlines are spaces."""
+    value = scrub(value).strip()
+    if not value:
+        return []
+    return [_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(value)]
+
+
+@lru_cache(maxsize=1024)
+def _spans(paragraph: str) -> tuple[tuple[str, bool, bool], ...]:
+    """A paragraph as runs of (text, emphasis, strong)."""
+    runs: list[tuple[str, bool, bool]] = []
+    em = strong = 0
+    for block in _inline.parseInline(paragraph):
+        for token in block.children or ():
+            if token.type == "em_open":
+                em += 1
+            elif token.type == "em_close":
+                em -= 1
+            elif token.type == "strong_open":
+                strong += 1
+            elif token.type == "strong_close":
+                strong -= 1
+            elif token.type in ("softbreak", "hardbreak"):
+                runs.append((" ", em > 0, strong > 0))
+            else:
+                runs.append((token.content, em > 0, strong > 0))
+    return tuple(runs)
+
+
+def inline(value: str, style: str | Style = "") -> Text:
+    """One line or paragraph of story text (a title, a label) as styled Text."""
+    text = Text(style=style, end="")
+    for paragraph_index, paragraph in enumerate(paragraphs(value)):
+        if paragraph_index:
+            text.append(" ")
+        for content, em, strong in _spans(paragraph):
+            text.append(content, _STYLES[em, strong])
+    return text
+
+
+def rich_text(value: str, style: str | Style = "") -> Text:
+    """Narration or notes as styled Text, paragraphs separated by a blank line."""
+    parts = [inline(p) for p in paragraphs(value)]
+    return Text("\n\n", style=style, end="").join(parts) if parts else Text(style=style, end="")
+
+
+def plain(value: str) -> str:
+    """Narration as plain paragraphs, emphasis marks removed: for --plain and screen readers."""
+    return "\n\n".join("".join(run for run, _, _ in _spans(p)) for p in paragraphs(value))
+
+
+def plain_inline(value: str) -> str:
+    """A title or label as one plain line."""
+    return " ".join("".join(run for run, _, _ in _spans(p)) for p in paragraphs(value))
