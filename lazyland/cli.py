@@ -38,7 +38,9 @@ def _play_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lazyland {__version__}")
     parser.add_argument("--new", action="store_true", help="start afresh, ignoring the save")
     parser.add_argument("--scene", metavar="ID", help="start at this scene")
-    parser.add_argument("--timeline", metavar="ID", help="start at the first scene of this timeline")
+    parser.add_argument(
+        "--timeline", metavar="ID", help="start at the first scene of this timeline"
+    )
     parser.add_argument(
         "--plain", action="store_true", help="plain lines for screen readers, pipes and scripts"
     )

@@ -11,7 +11,10 @@ BUNDLED_STORY_ID = "la-la-land"
 def bundled_story() -> Path:
     """The bundled story's folder, in an installed wheel or in a source checkout."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "bundled" / BUNDLED_STORY_ID, here.parent / "story" / BUNDLED_STORY_ID):
+    for candidate in (
+        here / "bundled" / BUNDLED_STORY_ID,
+        here.parent / "story" / BUNDLED_STORY_ID,
+    ):
         if (candidate / "story.yaml").is_file():
             return candidate
     raise FileNotFoundError("the bundled story is missing from this installation")

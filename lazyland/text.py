@@ -31,7 +31,6 @@ _STYLES: dict[tuple[bool, bool], Style | None] = {
 }
 
 
-
 def _asterisks_only(md: MarkdownIt) -> MarkdownIt:
     """Keep markdown-it's emphasis rule for ``*`` but leave ``_`` literal, as the format says."""
     from markdown_it.rules_inline import emphasis
