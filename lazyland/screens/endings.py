@@ -1,0 +1,157 @@
+"""Endings and progress: the endings found so far, and how much of each timeline was seen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from lazyland.text import inline
+
+if TYPE_CHECKING:
+    from lazyland.engine import Reading
+
+BLANK = "· · ·"
+BAR_WIDTH = 20
+REAL_STYLE = "#9dbbe8"
+OTHER_STYLE = "#ffc46b"
+
+
+def bar(done: int, total: int, width: int = BAR_WIDTH, style: str = "") -> Text:
+    """A small text bar, full in proportion to done/total."""
+    filled = round(width * done / total) if total else 0
+    if done and not filled:
+        filled = 1  # something seen should never look like nothing
+    if done < total and filled == width:
+        filled = width - 1  # and nearly everything should not look like everything
+    text = Text("█" * filled, style=style)
+    text.append("░" * (width - filled), style="dim")
+    return text
+
+
+def percent(done: int, total: int) -> int:
+    """A whole percentage that reaches 100 only when done equals total."""
+    if not total:
+        return 0
+    share = done * 100 // total
+    return 100 if done >= total else min(share, 99)
+
+
+class TimelineProgress(Widget):
+    """One line per timeline: label, bar, "n of m"; the bar shrinks to fit narrow terminals."""
+
+    DEFAULT_CSS = """
+    TimelineProgress {
+        height: auto;
+    }
+    """
+
+    def __init__(self, reading: Reading, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.reading = reading
+
+    def render(self) -> Text:
+        story = self.reading.story
+        start = story.scenes.get(story.start)
+        real = start.timeline if start is not None else None
+        rows = []
+        for timeline in story.timelines:
+            total = sum(1 for _ in story.scenes_in(timeline.id))
+            done = len(self.reading.seen_in(timeline.id))
+            style = REAL_STYLE if timeline.id == real else OTHER_STYLE
+            rows.append((inline(timeline.label, style=style), done, total, style))
+        label_width = max((label.cell_len for label, *_ in rows), default=0)
+        count_width = max((len(f"{d} of {t}") for _, d, t, _ in rows), default=0)
+        room = self.size.width - label_width - count_width - 4
+        width = max(4, min(BAR_WIDTH, room))
+        lines = Text(end="")
+        for index, (label, done, total, style) in enumerate(rows):
+            if index:
+                lines.append("\n")
+            lines.append_text(label)
+            lines.append(" " * (label_width - label.cell_len + 2))
+            lines.append_text(bar(done, total, width=width, style=style))
+            lines.append(f"  {done} of {total}")
+        return lines
+
+
+class EndingsScreen(ModalScreen[None]):
+    """Endings found out of all there are, and scenes seen per timeline."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("g", "close", "Close", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    EndingsScreen {
+        align: center middle;
+    }
+    EndingsScreen #endings-box {
+        width: 100%;
+        max-width: 80;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-align: center;
+        padding: 0 2;
+        background: $surface;
+    }
+    EndingsScreen .endings-section {
+        text-style: bold;
+        margin-top: 1;
+    }
+    EndingsScreen #endings-list, EndingsScreen #endings-progress {
+        height: auto;
+    }
+    EndingsScreen #endings-share {
+        margin: 1 0;
+    }
+    """
+
+    def __init__(self, reading: Reading) -> None:
+        super().__init__()
+        self.reading = reading
+
+    def compose(self) -> ComposeResult:
+        story = self.reading.story
+        found = set(self.reading.endings_found)
+        endings = list(story.endings())
+        box = VerticalScroll(id="endings-box")
+        box.border_title = "Endings and progress"
+        with box:
+            yield Static(
+                Text(f"Endings found: {len(found & {s.id for s in endings})} of {len(endings)}"),
+                classes="endings-section",
+            )
+            with Vertical(id="endings-list"):
+                if not endings:
+                    yield Static(Text("This story has no endings to find."))
+                for scene in endings:
+                    if scene.id in found and scene.ending is not None:
+                        row = Text("◆ ")
+                        row.append_text(inline(scene.ending, style="bold"))
+                        yield Static(row, classes="ending -found")
+                    else:
+                        yield Static(Text(f"◇ {BLANK}", style="dim"), classes="ending -unfound")
+            yield Static(Text("Scenes seen"), classes="endings-section")
+            yield TimelineProgress(self.reading, id="endings-progress")
+            yield Static(self._share(), id="endings-share")
+        yield Footer()
+
+    def _share(self) -> Text:
+        story = self.reading.story
+        total = len(story.scenes)
+        done = len(self.reading.seen & set(story.scenes))
+        return Text(
+            f"You have seen {done} of {total} scenes: {percent(done, total)}% of the story."
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,182 @@
+"""The story map: every scene by timeline, named only once the reader has seen it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from lazyland.text import inline
+
+if TYPE_CHECKING:
+    from lazyland.engine import Reading
+    from lazyland.model import Scene, Story
+
+BLANK = "· · ·"
+
+
+def timeline_class(story: Story, timeline_id: str) -> str:
+    """The CSS class for a timeline: the one the story starts in reads as the real one."""
+    start = story.scenes.get(story.start)
+    real = start.timeline if start is not None else story.timelines[0].id
+    return "-timeline-real" if timeline_id == real else "-timeline-other"
+
+
+class TimelineScenes(OptionList):
+    """One timeline's scenes in story order; remembers which row is which scene."""
+
+    BINDINGS = [Binding("enter", "select", "Go to scene")]
+
+    def __init__(self, timeline_id: str, scene_ids: list[str | None], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.timeline_id = timeline_id
+        # One entry per row: the scene id when seen, None for a blank.
+        self.scene_ids = scene_ids
+
+
+class MapScreen(ModalScreen[str | None]):
+    """Where the reader has been, per timeline; Enter on a seen scene goes there."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("m", "close", "Close", show=False),
+        Binding("tab", "app.focus_next", "Other timeline"),
+        Binding("left", "app.focus_previous", "Previous timeline", show=False),
+        Binding("right", "app.focus_next", "Next timeline", show=False),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+
+    DEFAULT_CSS = """
+    MapScreen {
+        align: center middle;
+    }
+    MapScreen #map-box {
+        width: 100%;
+        height: 1fr;
+        padding: 0 1;
+    }
+    MapScreen #map-heading {
+        width: 100%;
+        height: 1;
+        content-align: center middle;
+        text-style: bold;
+        background: $panel;
+    }
+    MapScreen #map-timelines {
+        height: 1fr;
+    }
+    MapScreen.-narrow #map-timelines {
+        layout: vertical;
+    }
+    MapScreen .map-timeline {
+        width: 1fr;
+        height: 1fr;
+        margin: 1 1 0 1;
+    }
+    MapScreen.-narrow .map-timeline {
+        margin: 0;
+    }
+    MapScreen.-narrow .map-timeline OptionList {
+        border: none;
+        padding: 0 1;
+    }
+    MapScreen .map-label {
+        text-style: bold;
+        padding: 0 1;
+    }
+    MapScreen .-timeline-real .map-label {
+        background: #25406b;
+        color: #e4ecf7;
+    }
+    MapScreen .-timeline-other .map-label {
+        background: #f0a848;
+        color: #2a1606;
+    }
+    MapScreen .map-timeline OptionList {
+        height: 1fr;
+    }
+    MapScreen .-timeline-real OptionList {
+        background: #0e1726;
+        color: #c9d4e5;
+    }
+    MapScreen .-timeline-other OptionList {
+        background: #3a2212;
+        color: #ffe9c9;
+    }
+    """
+
+    def __init__(self, reading: Reading) -> None:
+        super().__init__()
+        self.reading = reading
+
+    def compose(self) -> ComposeResult:
+        story = self.reading.story
+        seen = self.reading.seen
+        total = sum(1 for _ in story.scenes)
+        heading = Text(f"Story map: {len(seen & set(story.scenes))} of {total} scenes seen")
+        with Vertical(id="map-box"):
+            yield Static(heading, id="map-heading")
+            with Horizontal(id="map-timelines"):
+                for timeline in story.timelines:
+                    scenes = list(story.scenes_in(timeline.id))
+                    count = sum(1 for s in scenes if s.id in seen)
+                    label = inline(timeline.label)
+                    label.append(f"  {count} of {len(scenes)} seen")
+                    ids: list[str | None] = [s.id if s.id in seen else None for s in scenes]
+                    options = TimelineScenes(
+                        timeline.id,
+                        ids,
+                        id=f"map-list-{story.timelines.index(timeline)}",
+                    )
+                    options.add_options(self._row(scene) for scene in scenes)
+                    with Vertical(classes=f"map-timeline {timeline_class(story, timeline.id)}"):
+                        yield Static(label, classes="map-label")
+                        yield options
+        yield Footer()
+
+    def _row(self, scene: Scene) -> Option:
+        if scene.id not in self.reading.seen:
+            return Option(Text(f"  {BLANK}", style="dim"))
+        current = scene.id == self.reading.position
+        row = Text("▶ " if current else "  ")
+        row.append_text(inline(scene.title, style="bold" if current else ""))
+        if scene.is_ending:
+            row.append("  ◆ ending", style="italic")
+        if current:
+            row.append("  · you are here", style="italic")
+        return Option(row)
+
+    def on_mount(self) -> None:
+        here = self.reading.position
+        lists = list(self.query(TimelineScenes))
+        for options in lists:
+            if here in options.scene_ids:
+                options.highlighted = options.scene_ids.index(here)
+                options.focus()
+                break
+        else:
+            if lists:
+                lists[0].focus()
+
+    @on(OptionList.OptionSelected)
+    def _go(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        options = event.option_list
+        if not isinstance(options, TimelineScenes):
+            return
+        scene_id = options.scene_ids[event.option_index]
+        if scene_id is None:
+            self.notify("Not seen yet. Read on to find this scene.", timeout=3)
+            return
+        self.dismiss(scene_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
