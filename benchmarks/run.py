@@ -1,0 +1,380 @@
+"""lazyland's speed and memory, each figure a ratio against a baseline run alongside it.
+
+    python benchmarks/run.py [--runs 5] [--quick]
+
+Every figure is the median of several runs of lazyland divided by the median of
+the same number of runs of its baseline, measured in the same invocation so the
+machine's speed cancels out:
+
+- start:   the reader on the bundled story, from process start to its first
+           screen and out again with Ctrl+Q (headless), against a bare Textual
+           app with a Header, a Static and a Footer doing the same; time and
+           peak memory (the child's ru_maxrss).
+- step:    one scene step with animation off (a key press and its redraw),
+           against a bare Textual app that updates one Static per key.
+- check:   `lazyland check` on generated 10,000- and 20,000-scene stories,
+           against a plain libyaml `yaml.load` of the same files; and how the
+           check's time grows from 10,000 to 20,000 scenes (2.0 is linear).
+- big:     the reader's start on a 10,000-scene story against its start on the
+           bundled story.
+
+It exits 0 when every figure is within its target and 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from generate import write_story  # noqa: E402
+
+# --- children: each prints nothing and exits once its first screen is up ----------------
+
+BARE_APP = """
+import sys
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Bare(App):
+    TITLE = "A bare app"
+    def compose(self):
+        yield Header()
+        yield Static("Mia comes out of the audition and finds Seb waiting.")
+        yield Footer()
+
+async def quit_at_once(pilot):
+    await pilot.press("ctrl+q")
+
+Bare().run(headless=True, auto_pilot=quit_at_once)
+"""
+
+# The reader through its real entry point (the command line, play(), the app), with
+# two changes only: run headless, and press Ctrl+Q as soon as the first screen is up.
+READER_APP = """
+import sys
+import textual.app
+
+_run = textual.app.App.run
+
+async def quit_at_once(pilot):
+    await pilot.press("ctrl+q")
+
+def run_headless(self, *args, **kwargs):
+    kwargs["headless"] = True
+    kwargs["auto_pilot"] = quit_at_once
+    return _run(self, *args, **kwargs)
+
+textual.app.App.run = run_headless
+
+import lazyland.play
+# stdout is a pipe here; without this the reader would pick plain mode.
+lazyland.play._plain_wanted = lambda plain: False
+
+from lazyland.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@dataclass
+class ChildRun:
+    seconds: float
+    max_rss_kib: int
+
+
+def run_child(source: str, args: list[str], env: dict[str, str]) -> ChildRun:
+    """Run `python -c source args`, returning its wall time and peak resident memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", source, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    out = process.stdout.read() if process.stdout else b""
+    err = process.stderr.read() if process.stderr else b""
+    if process.returncode != 0:
+        raise RuntimeError(
+            f"benchmark child failed ({process.returncode}):\n{out.decode()}\n{err.decode()}"
+        )
+    # Linux reports ru_maxrss in KiB.
+    return ChildRun(elapsed, usage.ru_maxrss)
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # Saves and settings go to a scratch folder, never the user's own.
+    env["XDG_DATA_HOME"] = str(home / "data")
+    env["XDG_CONFIG_HOME"] = str(home / "config")
+    env.pop("TEXTUAL_PRESS", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "0"
+    return env
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    name: str
+    ours: float
+    baseline: float
+    unit: str
+    target: float
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.baseline if self.baseline else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.target
+
+
+def interleaved(runs: int, *jobs: Callable[[], float]) -> list[float]:
+    """Median of `runs` samples of each job, taking turns so drift hits all alike."""
+    samples: list[list[float]] = [[] for _ in jobs]
+    for _ in range(runs):
+        for index, job in enumerate(jobs):
+            samples[index].append(job())
+    return [statistics.median(s) for s in samples]
+
+
+def bench_start(runs: int, scratch: Path) -> list[Figure]:
+    env = child_env(scratch)
+    times: dict[str, list[float]] = {"bare": [], "reader": []}
+    memory: dict[str, list[float]] = {"bare": [], "reader": []}
+    # One warm-up each, so the first figure does not pay for a cold disk cache.
+    run_child(BARE_APP, [], env)
+    run_child(READER_APP, ["--new"], env)
+    for _ in range(runs):
+        for name, source, args in (("bare", BARE_APP, []), ("reader", READER_APP, ["--new"])):
+            result = run_child(source, args, env)
+            times[name].append(result.seconds)
+            memory[name].append(result.max_rss_kib)
+    return [
+        Figure(
+            "start to first screen and out: time",
+            statistics.median(times["reader"]),
+            statistics.median(times["bare"]),
+            "s",
+            1.10,
+        ),
+        Figure(
+            "start to first screen and out: peak memory",
+            statistics.median(memory["reader"]) / 1024,
+            statistics.median(memory["bare"]) / 1024,
+            "MiB",
+            1.2,
+        ),
+    ]
+
+
+def bench_big_story(runs: int, scratch: Path, big: Path) -> Figure:
+    env = child_env(scratch)
+    run_child(READER_APP, [str(big), "--new"], env)
+    small, large = interleaved(
+        runs,
+        lambda: run_child(READER_APP, ["--new"], env).seconds,
+        lambda: run_child(READER_APP, [str(big), "--new"], env).seconds,
+    )
+    return Figure("first screen: 10,000-scene story vs bundled", large, small, "s", 2.0)
+
+
+# --- one step, in process ------------------------------------------------------------
+
+
+async def _bare_steps(presses: int) -> float:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App[None]):
+        BINDINGS = [("n", "step", "Next")]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.count = 0
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("Scene 0", id="scene")
+            yield Footer()
+
+        def action_step(self) -> None:
+            self.count += 1
+            self.query_one("#scene", Static).update(
+                f"Scene {self.count}\n\nThe room hums with the low talk of people waiting for "
+                "the band. She keeps her coat on, as if she might still leave."
+            )
+
+    app = Bare()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            await pilot.press("n")
+        started = time.perf_counter()
+        for _ in range(presses):
+            await pilot.press("n")
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+        assert app.count == presses + 10
+    return elapsed / presses
+
+
+async def _reader_steps(presses: int, story_path: Path, scratch: Path) -> float:
+    from lazyland.app import LazylandApp
+    from lazyland.engine import Reading
+    from lazyland.loader import open_story
+    from lazyland.saves import SaveStore
+    from lazyland.settings import Settings
+
+    story = open_story(story_path)
+    reading = Reading(story)
+    store = SaveStore(story, folder=scratch / "saves")
+    settings = Settings(animation=False)
+    app = LazylandApp(
+        reading,
+        store=store,
+        settings=settings,
+        animate=False,
+        notices=[],
+        resumed=False,
+        story_path=story_path,
+        watch=False,
+    )
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            await pilot.press("n")
+        before = len(reading.history)
+        started = time.perf_counter()
+        for _ in range(presses):
+            await pilot.press("n")
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+        # Every press must have been a real step, or the figure means nothing.
+        assert len(reading.history) == before + presses, (before, len(reading.history))
+    return elapsed / presses
+
+
+def bench_step(runs: int, scratch: Path, story_path: Path, presses: int) -> Figure:
+    def bare() -> float:
+        return asyncio.run(_bare_steps(presses))
+
+    def reader() -> float:
+        return asyncio.run(_reader_steps(presses, story_path, scratch))
+
+    bare()
+    reader()
+    base, ours = interleaved(runs, bare, reader)
+    return Figure("one step, animation off (per key)", ours * 1000, base * 1000, "ms", 1.5)
+
+
+# --- check against a plain yaml.load -------------------------------------------------
+
+
+def bench_check(runs: int, stories: dict[int, Path]) -> list[Figure]:
+    import bench_check as shared
+
+    figures = []
+    check_times: dict[int, float] = {}
+    for scenes, folder in stories.items():
+        ours, base = shared.measure(folder, runs=runs)
+        check_times[scenes] = ours
+        figures.append(
+            Figure(
+                f"check {scenes:,} scenes vs yaml.load",
+                ours,
+                base,
+                "s",
+                1.0,
+            )
+        )
+    sizes = sorted(check_times)
+    if len(sizes) == 2:
+        small, large = sizes
+        figures.append(
+            Figure(
+                f"check growth {small:,} -> {large:,} scenes (2.0 = linear)",
+                check_times[large],
+                check_times[small],
+                "s",
+                2.0 * 1.1,
+                note="target 2.2: linear within 10%",
+            )
+        )
+    return figures
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def print_table(figures: list[Figure]) -> None:
+    header = f"{'figure':<52} {'lazyland':>12} {'baseline':>12} {'ratio':>7} {'target':>7}  verdict"
+    print(header)
+    print("-" * len(header))
+    for f in figures:
+        ours = f"{f.ours:.3f} {f.unit}" if f.unit != "MiB" else f"{f.ours:.1f} {f.unit}"
+        base = f"{f.baseline:.3f} {f.unit}" if f.unit != "MiB" else f"{f.baseline:.1f} {f.unit}"
+        verdict = "pass" if f.ok else "OVER"
+        print(f"{f.name:<52} {ours:>12} {base:>12} {f.ratio:>6.2f}x {f.target:>6.2f}x  {verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median taken)")
+    parser.add_argument("--presses", type=int, default=100, help="key presses per step run")
+    parser.add_argument(
+        "--only",
+        choices=("start", "step", "check", "big"),
+        action="append",
+        help="run only these figures (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    wanted = set(args.only or ("start", "step", "check", "big"))
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="lazyland-bench-") as tmp:
+        scratch = Path(tmp)
+        stories: dict[int, Path] = {}
+        if wanted & {"check", "big"}:
+            stories[10_000] = write_story(scratch / "story-10000", scenes=10_000)
+        if "check" in wanted:
+            stories[20_000] = write_story(scratch / "story-20000", scenes=20_000)
+        if "start" in wanted:
+            print("measuring start ...", file=sys.stderr)
+            figures += bench_start(args.runs, scratch)
+        if "step" in wanted:
+            print("measuring step ...", file=sys.stderr)
+            walk = write_story(scratch / "story-walk", scenes=2 * (args.presses + 40), files=1)
+            figures.append(bench_step(args.runs, scratch, walk, args.presses))
+        if "check" in wanted:
+            print("measuring check ...", file=sys.stderr)
+            figures += bench_check(args.runs, stories)
+        if "big" in wanted:
+            print("measuring big story start ...", file=sys.stderr)
+            figures.append(bench_big_story(args.runs, scratch, stories[10_000]))
+    print_table(figures)
+    return 0 if all(f.ok for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
