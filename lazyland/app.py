@@ -1,0 +1,258 @@
+"""The Textual reader: one Reading, one main screen, and the calls that keep progress safe.
+
+Secondary screens and the command palette provider are imported only when first
+used, so the first scene comes up without paying for them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import Provider
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+
+from lazyland.engine import Reading
+from lazyland.text import plain_inline
+from lazyland.themes import THEMES, theme_for
+
+if TYPE_CHECKING:
+    from lazyland.screens.reader import ReaderScreen
+
+STARTED = time.perf_counter()
+
+# Polling is cheap; a second is quick enough for an author switching windows.
+WATCH_INTERVAL = 1.0
+# A story folder with more files than this is not polled file by file.
+WATCH_FILE_LIMIT = 500
+
+
+def _reader_commands() -> type[Provider]:
+    from lazyland.commands import ReaderCommands
+
+    return ReaderCommands
+
+
+class LazylandApp(App[None]):
+    """Reads one story; every step is saved as it is taken."""
+
+    CSS_PATH = "lazyland.tcss"
+    TITLE = "lazyland"
+    COMMANDS = App.COMMANDS | {_reader_commands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        reading: Reading,
+        store: Any = None,
+        settings: Any = None,
+        animate: bool = True,
+        notices: Iterable[str] = (),
+        resumed: bool = False,
+        story_path: Path | str | None = None,
+        watch: bool = False,
+    ) -> None:
+        super().__init__()
+        self.reading = reading
+        self.store = store
+        self.settings = settings
+        self.animate = animate
+        self.notices = list(notices)
+        self.resumed = resumed
+        self.story_path = Path(story_path) if story_path is not None else None
+        self.watch = watch
+        self.reload_errors: list[str] = []
+        self._save_notice_given = False
+        self._timeline_theme: str | None = None
+        # A theme the reader picked; while set, timelines no longer change the theme.
+        self._picked_theme: str | None = None
+        self._mtimes: dict[Path, float] = {}
+        self.reader_screen: ReaderScreen | None = None
+        for theme in THEMES:
+            self.register_theme(theme)
+        chosen = getattr(settings, "theme", None)
+        if chosen and chosen in self.available_themes:
+            self._picked_theme = chosen
+            self.theme = chosen
+        else:
+            self._timeline_theme = theme_for(reading.story, reading.scene.timeline)
+            self.theme = self._timeline_theme
+
+    # --- reading pace ---------------------------------------------------------
+
+    @property
+    def reveal_animated(self) -> bool:
+        if not self.animate or self.animation_level == "none":
+            return False
+        return bool(getattr(self.settings, "animation", True))
+
+    @property
+    def reveal_speed(self) -> int:
+        speed = getattr(self.settings, "reveal_speed", 80)
+        return speed if isinstance(speed, int) and speed > 0 else 80
+
+    # --- screens --------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        from lazyland.screens.reader import ReaderScreen
+
+        self.reader_screen = ReaderScreen()
+        return self.reader_screen
+
+    def on_mount(self) -> None:
+        for notice in self.notices:
+            self.say(notice, severity="warning", timeout=8)
+        if self.resumed:
+            title = plain_inline(self.reading.scene.title)
+            self.say(f"Resumed at {title} \u00b7 r restarts")
+        if self.watch and self.story_path is not None:
+            self._mtimes = self._story_mtimes()
+            self.set_interval(WATCH_INTERVAL, self.check_story_changed)
+        self.log(f"lazyland started in {(time.perf_counter() - STARTED) * 1000:.0f} ms")
+
+    def say(
+        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 4
+    ) -> None:
+        """A toast whose text is never read as markup (it may quote the story)."""
+        self.notify(message, severity=severity, timeout=timeout, markup=False)
+
+    # --- themes ---------------------------------------------------------------
+
+    def apply_timeline_theme(self) -> None:
+        """Dress the app in the current timeline's theme, unless the reader picked one."""
+        if self._picked_theme:
+            return
+        name = theme_for(self.reading.story, self.reading.scene.timeline)
+        self._timeline_theme = name
+        if self.theme != name:
+            self.theme = name
+
+    def watch_theme(self, name: str) -> None:
+        # A theme set by anyone but the timeline (the palette's theme picker) is the
+        # reader's own choice, and is remembered.
+        if name == self._timeline_theme:
+            return
+        if name == self._picked_theme:
+            return
+        self._picked_theme = name
+        if self.settings is not None:
+            self.settings.theme = name
+            self._save_settings()
+
+    def follow_timeline_theme(self) -> None:
+        """Forget a picked theme: each timeline shows in its own colours again."""
+        self._picked_theme = None
+        if self.settings is not None:
+            self.settings.theme = None
+            self._save_settings()
+        self.apply_timeline_theme()
+
+    def _save_settings(self) -> None:
+        try:
+            from lazyland.settings import save_settings
+        except ImportError:
+            return
+        notice = save_settings(self.settings)
+        if notice:
+            self.say(notice, severity="warning")
+
+    # --- persistence ----------------------------------------------------------
+
+    def save_progress(self) -> None:
+        """Save after every step; a failed save is told once, and reading goes on."""
+        if self.store is None:
+            return
+        notice = self.store.save(self.reading)
+        if notice and not self._save_notice_given:
+            self._save_notice_given = True
+            self.say(notice, severity="warning", timeout=8)
+
+    async def action_quit(self) -> None:
+        self.save_progress()
+        self.exit()
+
+    # --- reloading while an author edits --------------------------------------
+
+    def _story_files(self) -> list[Path]:
+        path = self.story_path
+        if path is None:
+            return []
+        if path.is_dir():
+            files: list[Path] = []
+            for pattern in ("*.yaml", "*.yml"):
+                files.extend(path.rglob(pattern))
+                if len(files) > WATCH_FILE_LIMIT:
+                    break
+            return sorted(files)[:WATCH_FILE_LIMIT]
+        return [path]
+
+    def _story_mtimes(self) -> dict[Path, float]:
+        mtimes: dict[Path, float] = {}
+        for file in self._story_files():
+            try:
+                mtimes[file] = file.stat().st_mtime
+            except OSError:
+                continue
+        return mtimes
+
+    def check_story_changed(self) -> bool:
+        """Reload the story if any of its files changed since the last look."""
+        mtimes = self._story_mtimes()
+        if mtimes == self._mtimes:
+            return False
+        self._mtimes = mtimes
+        self.reload_story()
+        return True
+
+    def reload_story(self) -> bool:
+        """Load the story again, keeping the reader's place; keep the old one if it broke."""
+        from lazyland.loader import open_story
+        from lazyland.model import StoryError
+
+        assert self.story_path is not None
+        try:
+            story = open_story(self.story_path)
+        except StoryError as error:
+            problems = [d.format() for d in error.diagnostics if d.is_error] or [str(error)]
+            self.reload_errors = problems
+            shown = "\n".join(problems[:5])
+            more = f"\n(and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            self.say(
+                f"The edited story has errors; still showing the last good version.\n{shown}{more}",
+                severity="error",
+                timeout=12,
+            )
+            return False
+        except OSError as error:
+            self.reload_errors = [str(error)]
+            self.say(f"Could not read the story: {error}", severity="error", timeout=12)
+            return False
+        self.reload_errors = []
+        old = self.reading
+        scenes = story.scenes
+        history = [s for s in old.history if s in scenes] or [story.start]
+        self.reading = Reading.restore(
+            story,
+            history=history,
+            ahead=[s for s in old.ahead if s in scenes],
+            seen=[s for s in old.seen_in_order if s in scenes],
+            endings=[s for s in old.endings_found if s in scenes and scenes[s].is_ending],
+        )
+        if self.store is not None:
+            try:
+                self.store = type(self.store)(story, self.store.path.parent)
+            except (TypeError, AttributeError, OSError):
+                pass  # a store that cannot follow the new story keeps saving as before
+        self.save_progress()
+        self.say("Story reloaded.", timeout=2)
+        if self.reader_screen is not None:
+            self.reader_screen.show_scene(animate=False)
+        return True

@@ -1,0 +1,353 @@
+"""The main screen: one scene at a time, in the colours of its timeline.
+
+The screen keeps no copy of where the reader is. Every key asks the app's
+Reading to move and then redraws from what the Reading says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from lazyland.engine import Reading, Refusal
+from lazyland.text import inline, rich_text
+from lazyland.themes import timeline_class
+from lazyland.widgets.banner import Banner
+from lazyland.widgets.choices import CONTINUE_ID, ChoiceList
+from lazyland.widgets.narration import Narration
+from lazyland.widgets.notes import NotesPanel
+
+if TYPE_CHECKING:
+    from lazyland.app import LazylandApp
+
+MIN_WIDTH = 40
+MIN_HEIGHT = 12
+# Below this many columns the notes go under the scene instead of beside it.
+NARROW_WIDTH = 100
+
+# Moves the engine may refuse. Each has a hidden twin binding on the same key
+# that runs when the move is disabled, so the key still explains itself.
+GATED = frozenset({"continue", "back", "forward", "toggle", "compare", "choose"})
+
+# Keys that act at once even while text is still being revealed.
+KEYS_THROUGH_REVEAL = frozenset({"q", "ctrl+q", "ctrl+p", "ctrl+c"})
+
+
+def _gated(keys: str, action: str, description: str, **kwargs: Any) -> list[Binding]:
+    name, _, args = action.partition("(")
+    args = args.rstrip(")")
+    refusal = f"refuse('{name}'{', ' + args if args else ''})"
+    return [
+        Binding(keys, action, description, **kwargs),
+        Binding(keys, refusal, description, show=False),
+    ]
+
+
+class ReaderScreen(Screen[None]):
+    """The scene, its choices, the notes, and the keys that work right now."""
+
+    BINDINGS = [
+        *_gated(
+            "right,space,enter,n",
+            "continue",
+            "Continue",
+            key_display="\u2192",
+            tooltip="Read on, or take the highlighted choice",
+        ),
+        Binding("up", "highlight(-1)", "Previous choice", show=False),
+        Binding("down", "highlight(1)", "Next choice", show=False),
+        *_gated("left,backspace,b", "back", "Back", key_display="\u2190"),
+        *_gated("f", "forward", "Forward"),
+        *_gated("t", "toggle", "Toggle", tooltip="Jump to this moment in the other timeline"),
+        *_gated("c", "compare", "Compare", tooltip="This scene and its mirror side by side"),
+        Binding("e", "notes", "Notes", tooltip="Show or hide what the scene means"),
+        Binding("m", "map", "Map"),
+        Binding("h", "history", "History"),
+        Binding("g", "endings", "Endings"),
+        Binding("r", "restart", "Restart"),
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("pageup", "page(-1)", "Scroll up", show=False),
+        Binding("pagedown", "page(1)", "Scroll down", show=False),
+        *[
+            b
+            for n in range(1, 10)
+            for b in _gated(str(n), f"choose({n})", f"Choice {n}", show=False)
+        ],
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn: tuple[object, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Banner(id="banner")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="scene", can_focus=False):
+                yield Static(Text(""), id="title", markup=False)
+                yield Static(Text(""), id="caption", markup=False)
+                yield Narration(id="text")
+                yield ChoiceList(id="choices")
+                yield Static(Text(""), id="ending", markup=False)
+            yield NotesPanel(id="notes")
+        yield Static(
+            Text(f"Terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})"),
+            id="too-small",
+            markup=False,
+        )
+        yield Footer()
+
+    # --- state ----------------------------------------------------------------
+
+    @property
+    def lazyland(self) -> LazylandApp:
+        return cast("LazylandApp", self.app)
+
+    @property
+    def reading(self) -> Reading:
+        return self.lazyland.reading
+
+    @property
+    def notes_open(self) -> bool:
+        return self.has_class("-notes-open")
+
+    @property
+    def revealing(self) -> bool:
+        return self.query_one(Narration).revealing
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.width, self.app.size.height)
+        self.show_scene()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+
+    # --- drawing --------------------------------------------------------------
+
+    def show_scene(self, *, animate: bool | None = None) -> None:
+        """Redraw everything from the Reading: banner, scene, choices, notes, theme."""
+        reading = self.reading
+        self._drawn = reading.state()
+        scene = reading.scene
+        story = reading.story
+        colours = timeline_class(story, scene.timeline)
+        self.set_class(colours == "-night", "-night")
+        self.set_class(colours == "-montage", "-montage")
+        self.query_one(Banner).show(story.title, reading.timeline.label, colours)
+        self.query_one("#title", Static).update(inline(scene.title))
+        caption = self.query_one("#caption", Static)
+        caption.update(inline(scene.caption or ""))
+        caption.display = bool(scene.caption)
+        choices = self.query_one(ChoiceList)
+        choices.show_scene(scene)
+        choices.display = False
+        ending = self.query_one("#ending", Static)
+        ending.display = False
+        if scene.ending is not None:
+            found = len(reading.endings_found)
+            total = sum(1 for _ in story.endings())
+            ending.update(
+                Text.assemble(
+                    ("The end: ", "bold"),
+                    inline(scene.ending, style="bold"),
+                    f"\n{found} of {total} endings found \u00b7 b goes back \u00b7 r restarts",
+                )
+            )
+        self.query_one(NotesPanel).show_scene(scene)
+        self.query_one("#scene", VerticalScroll).scroll_home(animate=False)
+        if animate is None:
+            animate = self.lazyland.reveal_animated
+        self.query_one(Narration).show(
+            rich_text(scene.text), animate=animate, speed=self.lazyland.reveal_speed
+        )
+        self.lazyland.apply_timeline_theme()
+        self.refresh_bindings()
+
+    def on_narration_revealed(self, _: Narration.Revealed) -> None:
+        self.query_one(ChoiceList).display = True
+        self.query_one("#ending", Static).display = self.reading.at_ending
+        self.refresh_bindings()
+
+    def finish_reveal(self) -> bool:
+        return self.query_one(Narration).finish()
+
+    def on_key(self, event: events.Key) -> None:
+        # Any key first completes the reveal, then does its own work on the next press.
+        if self.revealing and event.key not in KEYS_THROUGH_REVEAL:
+            event.stop()
+            event.prevent_default()
+            self.finish_reveal()
+
+    # --- moving through the story ---------------------------------------------
+
+    def move(self, step: Callable[[Reading], object]) -> bool:
+        """Ask the Reading to move; show its refusal, or save and redraw."""
+        try:
+            step(self.reading)
+        except Refusal as refusal:
+            self.lazyland.say(str(refusal))
+            return False
+        self.lazyland.save_progress()
+        self.show_scene()
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        reading = self.reading
+        if action == "continue":
+            return True if (reading.can_continue or reading.scene.choices) else None
+        if action == "back":
+            return True if reading.can_back else None
+        if action == "forward":
+            return True if reading.can_forward else None
+        if action in ("toggle", "compare"):
+            return True if reading.can_toggle else None
+        if action == "choose":
+            number = parameters[0] if parameters else 0
+            return (
+                True if isinstance(number, int) and number <= len(reading.scene.choices) else None
+            )
+        return True
+
+    def action_continue(self) -> None:
+        scene = self.reading.scene
+        if scene.choices:
+            highlighted = self.query_one(ChoiceList).highlighted or 0
+            self.move(lambda r: r.choose(highlighted + 1))
+        else:
+            self.move(Reading.continue_)
+
+    def action_choose(self, number: int) -> None:
+        self.move(lambda r: r.choose(number))
+
+    def action_back(self) -> None:
+        self.move(Reading.back)
+
+    def action_forward(self) -> None:
+        self.move(Reading.forward)
+
+    def action_toggle(self) -> None:
+        self.move(Reading.toggle)
+
+    def action_refuse(self, name: str, *args: object) -> None:
+        """A disabled move's key: let the engine say why it cannot be done."""
+        if name not in GATED:
+            return
+        if name == "compare":
+            name = "toggle"
+        elif name == "continue":
+            name = "continue_"
+        try:
+            getattr(self.reading, name)(*args)
+        except Refusal as refusal:
+            self.lazyland.say(str(refusal))
+            return
+        # The engine allowed it after all (the state changed under the binding).
+        self.lazyland.save_progress()
+        self.show_scene()
+
+    def action_highlight(self, delta: int) -> None:
+        choices = self.query_one(ChoiceList)
+        if choices.option_count > 1:
+            choices.move_highlight(delta)
+            self.query_one("#scene", VerticalScroll).scroll_to_widget(choices, animate=False)
+        else:
+            scene = self.query_one("#scene", VerticalScroll)
+            scene.scroll_relative(y=delta, animate=False)
+
+    def action_page(self, delta: int) -> None:
+        scene = self.query_one("#scene", VerticalScroll)
+        if delta < 0:
+            scene.scroll_page_up(animate=False)
+        else:
+            scene.scroll_page_down(animate=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id == CONTINUE_ID:
+            self.move(Reading.continue_)
+        elif option_id.startswith("choice-"):
+            number = int(option_id.removeprefix("choice-"))
+            self.move(lambda r: r.choose(number))
+
+    # --- panels and other screens ---------------------------------------------
+
+    def action_notes(self) -> None:
+        self.toggle_class("-notes-open")
+
+    def action_compare(self) -> None:
+        screen = self._secondary("compare", "CompareScreen", "Compare")
+        if screen is not None:
+            self.app.push_screen(screen(self.reading), self._after_screen)
+
+    def action_map(self) -> None:
+        screen = self._secondary("map", "MapScreen", "The story map")
+        if screen is not None:
+            self.app.push_screen(screen(self.reading), self._jump_to)
+
+    def action_history(self) -> None:
+        screen = self._secondary("history", "HistoryScreen", "History")
+        if screen is not None:
+            self.app.push_screen(screen(self.reading), self._rewind_to)
+
+    def action_endings(self) -> None:
+        screen = self._secondary("endings", "EndingsScreen", "Endings and progress")
+        if screen is not None:
+            self.app.push_screen(screen(self.reading), self._after_screen)
+
+    def action_help(self) -> None:
+        screen = self._secondary("help", "HelpScreen", "Help")
+        if screen is not None:
+            self.app.push_screen(screen(self.reading), self._after_screen)
+
+    def action_restart(self) -> None:
+        screen = self._secondary("confirm", "ConfirmScreen", "Restart")
+        if screen is None:
+            return
+        question = "Start again from the beginning? The scenes and endings you found are kept."
+        self.app.push_screen(screen(question), self._restart_if)
+
+    def _secondary(self, module: str, name: str, what: str) -> Any:
+        """Import a secondary screen only when it is first opened, so start-up stays quick."""
+        import importlib
+
+        try:
+            return getattr(importlib.import_module(f"lazyland.screens.{module}"), name)
+        except (ImportError, AttributeError):
+            self.lazyland.say(f"{what} is not available in this version.", severity="warning")
+            return None
+
+    def _after_screen(self, _: object = None) -> None:
+        # Redraw only if something moved the reader meanwhile (a reload, the palette).
+        if self.reading.state() != self._drawn:
+            self.show_scene(animate=False)
+
+    def _jump_to(self, scene_id: object) -> None:
+        if isinstance(scene_id, str):
+            self.move(lambda r: r.jump(scene_id))
+        else:
+            self._after_screen()
+
+    def _rewind_to(self, index: object) -> None:
+        if isinstance(index, int) and not isinstance(index, bool):
+            self.move(lambda r: r.rewind(index))
+        else:
+            self._after_screen()
+
+    def _restart_if(self, confirmed: object) -> None:
+        if confirmed is True:
+            self.move(Reading.restart)
+        else:
+            self._after_screen()
