@@ -118,7 +118,7 @@ class SaveStore:
         try:
             with open(self.path, "rb") as handle:
                 raw = handle.read(MAX_SAVE_BYTES + 1)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None, []
         except OSError as error:
             return None, [
