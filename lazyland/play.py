@@ -88,6 +88,10 @@ def animation_wanted(no_animation: bool, settings_animation: bool) -> bool:
 def _plain_wanted(plain: bool) -> bool:
     if plain:
         return True
+    # Under textual-serve (lazyland serve) stdout is a pipe to the browser and the
+    # web driver is named in the environment: the app must run, not plain mode.
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return False
     stdout = sys.stdout
     try:
         return stdout is None or not stdout.isatty()
