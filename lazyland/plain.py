@@ -196,11 +196,11 @@ class PlainReader:
         notice = self.store.save(self.reading)
         self.saved = notice is None and self.store.enabled
         if notice:
-            self.wrap(notice)
+            self.write(notice)
 
     def run(self, notices: Iterable[str] = ()) -> int:
         for notice in notices:
-            self.wrap(notice)
+            self.write(notice)  # one line each, as given
         self.show_scene()
         try:
             while True:
