@@ -126,8 +126,9 @@ def check_story(story: Story) -> list[Diagnostic]:
                     )
         edges[scene.id] = targets
 
-    start_known = story.start in scenes
-    if not start_known:
+    if not story.start:
+        pass  # a story without a start is already reported by the loader
+    elif story.start not in scenes:
         out.append(
             _error(
                 story.span_of("start"),

@@ -60,7 +60,7 @@ MAX_REPEATS = 10  # of one kind of refusal in one file; the rest would only be n
 MANIFEST_NAME = "story.yaml"
 
 if getattr(yaml, "__with_libyaml__", False):  # pragma: no branch - depends on the install
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 
     def _parser(text: str) -> Any:
         return _Parser(text)
@@ -218,6 +218,8 @@ class _StoryReader:
         if cls is ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 self._properties(event)
+            if event.style == '"' and _VALUE_CONTROL.search(event.value):
+                self._control(event)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             self.depth += 1
             if self.depth > MAX_DEPTH:
@@ -238,6 +240,19 @@ class _StoryReader:
                 "yaml-anchor",
             )
         return event
+
+    def _control(self, event: Any) -> None:
+        """Report a control character that an escape put into a string, and drop it."""
+        value = event.value
+        match = _VALUE_CONTROL.search(value)
+        assert match is not None
+        self.error(
+            self.span(event),
+            f"{_q(value, 30)} holds the control character U+{ord(match.group()):04X};"
+            " only newline and tab are allowed",
+            "control-char",
+        )
+        event.value = _VALUE_CONTROL.sub("", value)
 
     def _properties(self, event: Any) -> None:
         if event.anchor is not None:
@@ -308,10 +323,6 @@ class _StoryReader:
                 continue
             name = key.value
             kspan = self.span(key)
-            if key.style == '"' and _VALUE_CONTROL.search(name):
-                self.error(kspan, f"key {_q(name)} holds a control character", "control-char")
-                self.skip(nxt())
-                continue
             first = seen.get(name)
             if first is not None:
                 self.error(
@@ -345,16 +356,6 @@ class _StoryReader:
                         "wrong-type",
                     )
                     return INVALID
-        elif event.style == '"' and _VALUE_CONTROL.search(value):
-            match = _VALUE_CONTROL.search(value)
-            assert match is not None
-            self.error(
-                self.span(event),
-                f"{key!r} of {where} holds the control character"
-                f" U+{ord(match.group()):04X}; only newline and tab are allowed",
-                "control-char",
-            )
-            return INVALID
         if key in _NONEMPTY and not value.strip():
             self.error(self.span(event), f"{key!r} of {where} is empty", "empty-value")
             return INVALID
@@ -740,7 +741,9 @@ class _Builder(_StoryReader):
             mirror=get("mirror"),
             next=get("next"),
             choices=choices,
-            ending=get("ending"),
+            # An ending written but unusable still ends the scene, so the graph
+            # checks do not pile a "no ending" warning on top of the error.
+            ending="" if "ending" in values and get("ending") is None else get("ending"),
             span=kspan,
             spans=MappingProxyType(spans),
         )
