@@ -71,7 +71,7 @@ def to_mermaid(story: Story) -> str:
         if scene.mirror is not None and scene.mirror in names:
             lines.append(f"  {source} -.->|mirror| {names[scene.mirror]}")
     lines.append("  classDef ending stroke-width:4px")
-    lines.append("  classDef start stroke-dasharray:0,stroke-width:2px")
+    lines.append("  classDef start stroke-width:2px")
     endings = [names[s.id] for s in story.endings()]
     if endings:
         lines.append(f"  class {','.join(endings)} ending")
