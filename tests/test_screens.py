@@ -1,0 +1,545 @@
+"""The secondary screens, each pushed over a tiny host app and driven with Pilot.
+
+Every test builds its story from the model directly, so these screens are
+tested apart from the loader and the main reader screen.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Button, OptionList, Static
+
+from lazyland.engine import Reading
+from lazyland.model import Choice, Scene, Story, Timeline
+from lazyland.screens.compare import CompareScreen
+from lazyland.screens.confirm import ConfirmScreen
+from lazyland.screens.endings import EndingsScreen, bar, percent
+from lazyland.screens.help import KEYS, HelpScreen
+from lazyland.screens.history import HistoryScreen
+from lazyland.screens.map import BLANK, MapScreen, TimelineScenes
+
+MARKUP = "[bold]x[/] [@click=app.quit]q[/]"
+UNSET = object()
+
+
+def make_story(story_id: str = "tale", title_of_b: str = "Welcome to the club") -> Story:
+    scenes = [
+        Scene("a", "real", "After the audition", "Mia comes out.\n\nSeb *waits*.", next="b"),
+        Scene(
+            "b",
+            "real",
+            title_of_b,
+            "He sees her and **stops**.",
+            caption="Five years later",
+            mirror="x",
+            choices=(Choice("Stay in the room", "d"), Choice("Drift away", "x")),
+        ),
+        Scene("x", "dream", "The same jazz bar", "They walk in together.", mirror="b", next="y"),
+        Scene("y", "dream", "Secret dream title", "Nobody has read this yet.", next="d"),
+        Scene("d", "real", "The door", "She turns back and smiles.", ending="The door"),
+        Scene("e", "real", "Hidden coda", "Never reached.", ending="Secret ending name"),
+    ]
+    timelines = (Timeline("real", "What happened"), Timeline("dream", "What if"))
+    return Story(story_id, "A Test Tale", "a", timelines, {s.id: s for s in scenes})
+
+
+def reading_at_x(story: Story | None = None) -> Reading:
+    """a -> b -> (choice 2) x: three steps, one scene of the dream seen."""
+    reading = Reading(story or make_story())
+    reading.continue_()
+    reading.choose(2)
+    return reading
+
+
+class HostApp(App[None]):
+    """Pushes one screen on mount and keeps whatever it is dismissed with."""
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.pushed = screen
+        self.result: object = UNSET
+        self.calls = 0
+        self.notices: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("the main screen", id="host")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.pushed, self.record)
+
+    def record(self, result: object) -> None:
+        self.result = result
+        self.calls += 1
+
+    def notify(self, message: str, **kwargs: object) -> None:  # type: ignore[override]
+        self.notices.append(str(message))
+        super().notify(message, **kwargs)  # type: ignore[arg-type]
+
+
+def screen_text(app: App) -> str:
+    """Everything drawn on the terminal right now, as plain lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def flat_text(app: App) -> str:
+    """The screen as one line of words, borders dropped, so wrapped sentences read whole."""
+    return " ".join(screen_text(app).replace("│", " ").split())
+
+
+def static_text(widget: Static) -> str:
+    return str(widget.render())
+
+
+def option_texts(options: OptionList) -> list[str]:
+    return [str(option.prompt) for option in options.options]
+
+
+# --- compare -----------------------------------------------------------------
+
+
+async def test_compare_shows_scene_and_mirror_side_by_side() -> None:
+    app = HostApp(CompareScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        for words in (
+            "What happened",
+            "What if",
+            "Welcome to the club",
+            "Five years later",
+            "He sees her and stops.",
+            "The same jazz bar",
+            "They walk in together.",
+        ):
+            assert words in shown
+        assert "**" not in shown
+        real, other = app.screen.query(".compare-column")
+        assert real.has_class("-timeline-real") and other.has_class("-timeline-other")
+        # The story's own timeline order: the real one on the left, the current one marked.
+        assert real.region.x < other.region.x
+        assert real.region.y == other.region.y
+        assert other.has_class("-current") and not real.has_class("-current")
+        assert real.styles.background != other.styles.background
+        assert real.styles.color != other.styles.color
+
+
+async def test_compare_stacks_on_a_narrow_terminal() -> None:
+    app = HostApp(CompareScreen(reading_at_x()))
+    async with app.run_test(size=(50, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        first, second = app.screen.query(".compare-column")
+        assert first.region.x == second.region.x
+        assert first.region.y < second.region.y
+
+
+async def test_compare_says_so_where_there_is_no_mirror() -> None:
+    app = HostApp(CompareScreen(Reading(make_story())))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = flat_text(app)
+        assert "After the audition" in shown
+        assert "This moment has no mirror" in shown
+        assert "happens only in What happened" in shown
+        assert len(app.screen.query(".-no-mirror")) == 1
+
+
+@pytest.mark.parametrize("key", ["escape", "c", "q"])
+async def test_compare_closes_with_none(key: str) -> None:
+    app = HostApp(CompareScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.result is None and app.calls == 1
+        assert not isinstance(app.screen, CompareScreen)
+        assert app.is_running
+
+
+# --- map ---------------------------------------------------------------------
+
+
+async def test_map_groups_scenes_by_timeline_and_counts_them() -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "What happened  2 of 4 seen" in shown
+        assert "What if  1 of 2 seen" in shown
+        real, dream = app.screen.query(TimelineScenes)
+        assert option_texts(real) == [
+            "  After the audition",
+            "  Welcome to the club",
+            f"  {BLANK}",
+            f"  {BLANK}",
+        ]
+        assert option_texts(dream) == [
+            "▶ The same jazz bar  · you are here",
+            f"  {BLANK}",
+        ]
+        # The current scene is the one highlighted, in the list that has focus.
+        assert app.focused is dream and dream.highlighted == 0
+
+
+async def test_map_never_names_an_unseen_scene() -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for options in app.screen.query(TimelineScenes):
+            for index in range(options.option_count):
+                options.highlighted = index  # paint every row, highlighted and not
+                await pilot.pause()
+                shown = screen_text(app)
+                for secret in ("Secret dream title", "The door", "Hidden coda", "Secret ending"):
+                    assert secret not in shown
+        prompts = " ".join(t for o in app.screen.query(TimelineScenes) for t in option_texts(o))
+        assert "Secret" not in prompts and "The door" not in prompts
+
+
+async def test_map_enter_on_a_seen_scene_dismisses_with_its_id() -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")  # over to the real timeline
+        real = app.screen.query(TimelineScenes).first()
+        assert app.focused is real
+        real.highlighted = 0
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.result == "b"
+
+
+async def test_map_enter_on_an_unseen_scene_does_nothing() -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.focused is not None
+        await pilot.press("down", "enter")  # the blank after the jazz bar
+        await pilot.pause()
+        assert app.result is UNSET and isinstance(app.screen, MapScreen)
+        assert any("Not seen yet" in notice for notice in app.notices)
+
+
+@pytest.mark.parametrize("key", ["escape", "m"])
+async def test_map_closes_with_none(key: str) -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.result is None and not isinstance(app.screen, MapScreen)
+
+
+async def test_map_stacks_timelines_on_a_narrow_terminal() -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        real, dream = app.screen.query(".map-timeline")
+        assert real.region.x == dream.region.x and real.region.y < dream.region.y
+        assert "The same jazz bar" in screen_text(app)
+
+
+# --- history -----------------------------------------------------------------
+
+
+async def test_history_lists_every_step_newest_last_and_highlighted() -> None:
+    app = HostApp(HistoryScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        steps = app.screen.query_one(OptionList)
+        assert option_texts(steps) == [
+            "1  What happened · After the audition",
+            "2  What happened · Welcome to the club",
+            "3  What if · The same jazz bar  · you are here",
+        ]
+        assert steps.highlighted == 2 and app.focused is steps
+        assert "3 steps" in screen_text(app)
+
+
+async def test_history_enter_dismisses_with_the_step_index() -> None:
+    reading = reading_at_x()
+    app = HostApp(HistoryScreen(reading))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("up", "up", "enter")
+        await pilot.pause()
+        assert app.result == 0
+        # The screen only answers; moving the reader is the app's job.
+        assert reading.position == "x"
+        reading.rewind(app.result)  # type: ignore[arg-type]
+        assert reading.position == "a"
+
+
+@pytest.mark.parametrize("key", ["escape", "h"])
+async def test_history_closes_with_none(key: str) -> None:
+    app = HostApp(HistoryScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.result is None and app.calls == 1
+
+
+async def test_history_of_thousands_of_steps_stays_one_widget() -> None:
+    story = make_story()
+    history = ["a", "b", "x", "y", "d"] * 600
+    reading = Reading.restore(story, history)
+    app = HostApp(HistoryScreen(reading))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        steps = app.screen.query_one(OptionList)
+        assert steps.option_count == 3000
+        assert steps.highlighted == 2999
+        # Rows are lines in one list, not widgets of their own.
+        assert len(list(app.screen.walk_children())) < 20
+        # The newest step is in view without scrolling by hand.
+        assert "3000  What happened · The door" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.result == 2999
+
+
+# --- endings -----------------------------------------------------------------
+
+
+async def test_endings_before_any_is_found() -> None:
+    app = HostApp(EndingsScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Endings found: 0 of 2" in shown
+        assert shown.count(BLANK) == 2
+        assert "The door" not in shown and "Secret ending name" not in shown
+        assert "What happened" in shown and "2 of 4" in shown
+        assert "What if" in shown and "1 of 2" in shown
+        assert "You have seen 3 of 6 scenes: 50% of the story." in shown
+
+
+async def test_endings_names_the_ones_found_only() -> None:
+    reading = reading_at_x()
+    reading.continue_()  # y
+    reading.continue_()  # d, an ending
+    app = HostApp(EndingsScreen(reading))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Endings found: 1 of 2" in shown
+        assert "◆ The door" in shown
+        assert shown.count(BLANK) == 1 and "Secret ending name" not in shown
+        assert "3 of 4" in shown and "2 of 2" in shown
+        assert "5 of 6 scenes: 83%" in shown
+
+
+@pytest.mark.parametrize("key", ["escape", "g"])
+async def test_endings_closes_with_none(key: str) -> None:
+    app = HostApp(EndingsScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.result is None and app.calls == 1
+
+
+def test_bar_shows_a_little_and_never_full_too_soon() -> None:
+    assert bar(0, 10, width=10).plain == "░" * 10
+    assert bar(10, 10, width=10).plain == "█" * 10
+    assert bar(1, 1000, width=10).plain.count("█") == 1
+    assert bar(999, 1000, width=10).plain.count("█") == 9
+    assert bar(0, 0, width=4).plain == "░" * 4
+    assert percent(999, 1000) == 99 and percent(1000, 1000) == 100 and percent(0, 0) == 0
+
+
+# --- help --------------------------------------------------------------------
+
+
+async def test_help_lists_every_key_and_the_timelines() -> None:
+    app = HostApp(HelpScreen(Reading(make_story())))
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        shown = flat_text(app)
+        for keys, does in KEYS:
+            # Long descriptions wrap inside the table: look for their opening words.
+            assert " ".join(keys.split()) in shown and does[:40] in shown, does
+        for key in ("1 to 9", "Ctrl+P", "F1", "Backspace"):
+            assert key in shown
+        assert "This story runs in 2 timelines: What happened and What if" in shown
+        assert "It begins in What happened" in shown
+
+
+async def test_help_explains_the_bundled_timelines() -> None:
+    reading = Reading(make_story("la-la-land"))
+    story = reading.story
+    # The bundled story calls its what-if timeline "fantasy".
+    scenes = {
+        sid: Scene(s.id, "fantasy" if s.timeline == "dream" else s.timeline, s.title, s.text)
+        for sid, s in story.scenes.items()
+    }
+    timelines = (Timeline("real", "What happened"), Timeline("fantasy", "What if"))
+    bundled = Story("la-la-land", "La La Land", "a", timelines, scenes)
+    app = HostApp(HelpScreen(Reading(bundled)))
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        shown = flat_text(app)
+        assert "What happened is the night as the film tells it" in shown
+        assert "What if is the montage they both dream" in shown
+
+
+@pytest.mark.parametrize("key", ["escape", "f1", "question_mark", "q"])
+async def test_help_closes_with_none(key: str) -> None:
+    app = HostApp(HelpScreen(Reading(make_story())))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.result is None and app.calls == 1
+
+
+# --- confirm -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "answer"), [("y", True), ("enter", True), ("n", False), ("escape", False)]
+)
+async def test_confirm_answers_by_key(key: str, answer: bool) -> None:
+    app = HostApp(ConfirmScreen("Start again from the beginning?"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Start again from the beginning?" in screen_text(app)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.result is answer
+
+
+@pytest.mark.parametrize(("button", "answer"), [("#confirm-yes", True), ("#confirm-no", False)])
+async def test_confirm_answers_by_button(button: str, answer: bool) -> None:
+    app = HostApp(ConfirmScreen("Start again?"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert len(app.screen.query(Button)) == 2
+        await pilot.click(button)
+        await pilot.pause()
+        assert app.result is answer
+
+
+async def test_confirm_enter_on_the_no_button_means_no() -> None:
+    app = HostApp(ConfirmScreen("Start again?"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+        assert app.focused is not None and app.focused.id == "confirm-no"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.result is False
+
+
+async def test_confirm_shows_its_question_literally() -> None:
+    app = HostApp(ConfirmScreen(f"Go back to {MARKUP}?"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert f"Go back to {MARKUP}?" in screen_text(app)
+
+
+# --- story text stays text ---------------------------------------------------
+
+
+def markup_story() -> Story:
+    return make_story(title_of_b=MARKUP)
+
+
+async def test_markup_title_is_literal_on_the_map_and_clicking_it_only_picks_it() -> None:
+    app = HostApp(MapScreen(reading_at_x(markup_story())))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert MARKUP in screen_text(app)
+        real = app.screen.query(TimelineScenes).first()
+        row = real.scene_ids.index("b")
+        # Inside the list's border, on the row of the title.
+        await pilot.click(real, offset=(6, 1 + row))
+        await pilot.pause()
+        assert app.is_running
+        assert app.result == "b"
+
+
+async def test_markup_title_is_literal_in_history_and_clicking_it_only_picks_it() -> None:
+    app = HostApp(HistoryScreen(reading_at_x(markup_story())))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert f"2  What happened · {MARKUP}" in screen_text(app)
+        steps = app.screen.query_one(OptionList)
+        # "2  What happened · " is 19 cells; click on the "q" of the fake link.
+        await pilot.click(steps, offset=(1 + 19 + MARKUP.index("]q[") + 1, 2))
+        await pilot.pause()
+        assert app.is_running
+        assert app.result == 1
+
+
+async def test_markup_everywhere_in_compare_is_literal_and_inert() -> None:
+    scenes = {
+        "a": Scene(
+            "a",
+            "real",
+            MARKUP,
+            f"Text {MARKUP}",
+            caption=f"[i]cap[/i] {MARKUP}",
+            mirror="b",
+            ending="e",
+        ),
+        "b": Scene("b", "other", "Mirror", "[link=file:///etc/passwd]y[/link] [/", ending="f"),
+    }
+    timelines = (Timeline("real", f"Real {MARKUP}"), Timeline("other", "Other"))
+    story = Story("t", "T", "a", timelines, scenes)
+    app = HostApp(CompareScreen(Reading(story)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert f"Real {MARKUP}" in shown
+        assert f"Text {MARKUP}" in shown
+        assert f"[i]cap[/i] {MARKUP}" in shown
+        assert "[link=file:///etc/passwd]y[/link] [/" in shown
+        title = app.screen.query(".compare-title").first()
+        assert static_text(title) == MARKUP
+        await pilot.click(title, offset=(MARKUP.index("]q[") + 1, 0))
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, CompareScreen)
+        assert app.result is UNSET
+
+
+async def test_markup_ending_name_and_labels_are_literal_in_endings_and_help() -> None:
+    scenes = {"a": Scene("a", "real", "Start", "Go.", ending=MARKUP)}
+    story = Story("t", f"Tale {MARKUP}", "a", (Timeline("real", f"Lbl {MARKUP}"),), scenes)
+    for screen in (EndingsScreen(Reading(story)), HelpScreen(Reading(story))):
+        app = HostApp(screen)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            shown = screen_text(app)
+            assert f"Lbl {MARKUP}" in shown
+            if isinstance(screen, EndingsScreen):
+                assert f"◆ {MARKUP}" in shown
+            else:
+                assert f"Tale {MARKUP}" in shown
+            assert app.is_running
+
+
+# --- light imports -----------------------------------------------------------
+
+
+def test_screen_modules_import_nothing_beyond_textual() -> None:
+    code = (
+        "import sys, textual.app, lazyland.text, lazyland.engine\n"
+        "before = set(sys.modules)\n"
+        "import lazyland.screens.compare, lazyland.screens.map, lazyland.screens.history\n"
+        "import lazyland.screens.endings, lazyland.screens.help, lazyland.screens.confirm\n"
+        "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+        "print(','.join(sorted(new)))\n"
+        "print('lazyland.app' in sys.modules, 'yaml' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    packages, flags = done.stdout.strip().splitlines()
+    assert set(filter(None, packages.split(","))) <= {"textual", "rich", "lazyland"}
+    assert flags == "False False"
