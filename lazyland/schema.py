@@ -69,7 +69,7 @@ def story_schema() -> dict[str, Any]:
                         "description": "The story's id; it names the save file.",
                     },
                     "title": _text("The story's title."),
-                    "author": _text("Who wrote it."),
+                    "author": {"type": "string", "description": "Who wrote it."},
                     "start": {
                         "$ref": "#/$defs/id",
                         "description": "The id of the first scene.",
@@ -82,7 +82,7 @@ def story_schema() -> dict[str, Any]:
                         "additionalProperties": {"$ref": "#/$defs/timeline"},
                     },
                     "include": {
-                        "type": "array",
+                        "type": ["array", "null"],
                         "description": "More files of scenes, relative to this one.",
                         "items": {"type": "string", "pattern": r"\S"},
                     },
@@ -103,7 +103,7 @@ def story_schema() -> dict[str, Any]:
                 "properties": {"label": _text("Shown in the timeline banner.")},
             },
             "scenes": {
-                "type": "object",
+                "type": ["object", "null"],
                 "description": "Scenes by id.",
                 "propertyNames": scene_id,
                 "additionalProperties": {"$ref": "#/$defs/scene"},
@@ -118,9 +118,12 @@ def story_schema() -> dict[str, Any]:
                         "description": "The timeline this scene belongs to.",
                     },
                     "title": _text("The scene's title."),
-                    "caption": _text("A place or time, shown small."),
+                    "caption": {"type": "string", "description": "A place or time, shown small."},
                     "text": _text("The narration. *emphasis* and **strong** only."),
-                    "notes": _text("What the scene means: the commentary."),
+                    "notes": {
+                        "type": "string",
+                        "description": "What the scene means: the commentary.",
+                    },
                     "mirror": {
                         "$ref": "#/$defs/id",
                         "description": "The parallel scene in another timeline.",
