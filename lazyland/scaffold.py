@@ -20,6 +20,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -35,7 +36,9 @@ DEFAULT_ID = "my-story"
 
 def story_id_for(folder: Path) -> str:
     """A valid story id made from a folder name ('My Story!' -> 'my-story')."""
-    name = folder.resolve().name.lower()
+    # 'Été' -> 'ete': accents dropped rather than the letters.
+    name = unicodedata.normalize("NFKD", folder.resolve().name)
+    name = name.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9_-]+", "-", name)
     slug = re.sub(r"^[^a-z0-9]+", "", slug)[:64].rstrip("-_")
     return slug if ID_PATTERN.match(slug) else DEFAULT_ID
