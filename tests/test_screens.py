@@ -20,7 +20,7 @@ from lazyland.screens.compare import CompareScreen
 from lazyland.screens.confirm import ConfirmScreen
 from lazyland.screens.endings import EndingsScreen, bar, percent
 from lazyland.screens.help import KEYS, HelpScreen
-from lazyland.screens.history import HistoryScreen
+from lazyland.screens.history import HistoryScreen, StepList
 from lazyland.screens.map import BLANK, MapScreen, TimelineScenes
 
 MARKUP = "[bold]x[/] [@click=app.quit]q[/]"
@@ -252,14 +252,24 @@ async def test_history_lists_every_step_newest_last_and_highlighted() -> None:
     app = HostApp(HistoryScreen(reading_at_x()))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        steps = app.screen.query_one(OptionList)
-        assert option_texts(steps) == [
+        steps = app.screen.query_one(StepList)
+        rows = [
             "1  What happened · After the audition",
             "2  What happened · Welcome to the club",
             "3  What if · The same jazz bar  · you are here",
         ]
-        assert steps.highlighted == 2 and app.focused is steps
-        assert "3 steps" in screen_text(app)
+        assert [steps.row_text(i).plain for i in range(steps.count)] == rows
+        shown = screen_text(app)
+        assert all(row in shown for row in rows) and "3 steps" in shown
+        assert steps.cursor == 2 and app.focused is steps
+        # The newest step is drawn highlighted; the others are not.
+        backgrounds = [
+            {seg.style.bgcolor for seg in steps.render_line(y) if seg.style and seg.text.strip()}
+            for y in range(3)
+        ]
+        assert backgrounds[0] == backgrounds[1] != backgrounds[2]
+        await pilot.press("up")
+        assert steps.cursor == 1
 
 
 async def test_history_enter_dismisses_with_the_step_index() -> None:
@@ -293,14 +303,22 @@ async def test_history_of_thousands_of_steps_stays_one_widget() -> None:
     app = HostApp(HistoryScreen(reading))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        steps = app.screen.query_one(OptionList)
-        assert steps.option_count == 3000
-        assert steps.highlighted == 2999
-        # Rows are lines in one list, not widgets of their own.
+        steps = app.screen.query_one(StepList)
+        assert steps.count == 3000 and steps.cursor == 2999
+        # Rows are lines in one list, not widgets of their own, built only once in view.
         assert len(list(app.screen.walk_children())) < 20
+        assert len(steps._rows) < 100
         # The newest step is in view without scrolling by hand.
-        assert "3000  What happened · The door" in screen_text(app)
-        await pilot.press("enter")
+        shown = screen_text(app)
+        assert "3000  What happened · The door  · you are here" in shown
+        assert "   1  What happened · After the audition" not in shown
+        await pilot.press("home")
+        await pilot.pause()
+        assert steps.cursor == 0
+        assert "   1  What happened · After the audition" in screen_text(app)
+        await pilot.press("pagedown", "down")
+        assert steps.cursor == steps.scrollable_content_region.height
+        await pilot.press("end", "enter")
         await pilot.pause()
         assert app.result == 2999
 
@@ -471,7 +489,7 @@ async def test_markup_title_is_literal_in_history_and_clicking_it_only_picks_it(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert f"2  What happened · {MARKUP}" in screen_text(app)
-        steps = app.screen.query_one(OptionList)
+        steps = app.screen.query_one(StepList)
         # "2  What happened · " is 19 cells; click on the "q" of the fake link.
         await pilot.click(steps, offset=(1 + 19 + MARKUP.index("]q[") + 1, 2))
         await pilot.pause()

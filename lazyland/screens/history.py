@@ -1,7 +1,7 @@
 """History: every step of this reading, oldest first; Enter rewinds to one.
 
-The steps live in a single OptionList, which renders only the rows in view, so a
-reading thousands of steps long opens as fast as a short one.
+The steps live in one line-drawn list that builds and paints only the rows in
+view, so a reading thousands of steps long opens as fast as a short one.
 """
 
 from __future__ import annotations
@@ -9,17 +9,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Vertical
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Static
 
 from lazyland.text import inline
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lazyland.engine import Reading
 
 # Timeline label colours in the rows, matching the columns of the compare screen.
@@ -27,8 +34,133 @@ REAL_STYLE = "bold #9dbbe8"
 OTHER_STYLE = "bold #ffc46b"
 
 
-class Steps(OptionList):
-    BINDINGS = [Binding("enter", "select", "Rewind here")]
+class StepList(ScrollView, can_focus=True):
+    """One line per step, drawn only when in view: opening it costs the same for ten steps or
+    ten thousand. Rows come from a function and are cached, so story text is styled once."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Rewind here"),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES = {"step-list--row", "step-list--cursor"}
+
+    DEFAULT_CSS = """
+    StepList {
+        border: tall $border-blurred;
+        background: $surface;
+        padding: 0 1;
+        overflow-x: hidden;
+        & > .step-list--cursor {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            border: tall $border;
+            & > .step-list--cursor {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Selected(Message):
+        """A step was picked with Enter or a click."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, count: int, row: Callable[[int], Text], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.count = count
+        self._row = row
+        self._rows: LRUCache[int, Text] = LRUCache(1024)
+        self.virtual_size = Size(0, count)
+        self.set_reactive(StepList.cursor, max(0, count - 1))
+
+    def row_text(self, index: int) -> Text:
+        """The content of row ``index``, built on first use."""
+        text = self._rows.get(index)
+        if text is None:
+            text = self._row(index)
+            self._rows[index] = text
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= index < self.count:
+            return Strip.blank(width, base)
+        part = "step-list--cursor" if index == self.cursor else "step-list--row"
+        style = base + self.get_component_rich_style(part)
+        text = self.row_text(index).copy()
+        text.truncate(width, overflow="ellipsis")
+        strip = Strip(list(text.render(self.app.console)), text.cell_len)
+        return strip.extend_cell_length(width).apply_style(style).apply_meta({"step": index})
+
+    def validate_cursor(self, cursor: int) -> int:
+        return min(max(cursor, 0), max(self.count - 1, 0))
+
+    def watch_cursor(self) -> None:
+        self._follow_cursor()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page()
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.count - 1
+
+    def action_select(self) -> None:
+        if self.count:
+            self.post_message(self.Selected(self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.style.meta.get("step")
+        if isinstance(index, int):
+            event.stop()
+            self.cursor = index
+            self.action_select()
 
 
 class HistoryScreen(ModalScreen[int | None]):
@@ -65,49 +197,44 @@ class HistoryScreen(ModalScreen[int | None]):
     def __init__(self, reading: Reading) -> None:
         super().__init__()
         self.reading = reading
+        # A snapshot: the reading does not move while this screen is open.
+        self._history = reading.history
+        story = reading.story
+        start = story.scenes.get(story.start)
+        real = start.timeline if start is not None else None
+        self._labels = {
+            t.id: inline(t.label, style=REAL_STYLE if t.id == real else OTHER_STYLE)
+            for t in story.timelines
+        }
 
     def compose(self) -> ComposeResult:
-        history = self.reading.history
-        steps = len(history)
+        steps = len(self._history)
         heading = Text(f"History: {steps} step{'s' if steps != 1 else ''}, newest at the bottom")
         with Vertical(id="history-box"):
             yield Static(heading, id="history-heading")
-            yield Steps(*self._rows(), id="history-steps")
+            yield StepList(steps, self._row, id="history-steps")
         yield Footer()
 
-    def _rows(self) -> list[Option]:
-        story = self.reading.story
-        start = story.scenes.get(story.start)
-        real = start.timeline if start is not None else None
-        labels: dict[str, Text] = {}
-        for timeline in story.timelines:
-            style = REAL_STYLE if timeline.id == real else OTHER_STYLE
-            labels[timeline.id] = inline(timeline.label, style=style)
-        history = self.reading.history
+    def _row(self, index: int) -> Text:
+        history = self._history
+        scene = self.reading.story.scenes[history[index]]
         width = len(str(len(history)))
-        last = len(history) - 1
-        rows: list[Option] = []
-        for index, scene_id in enumerate(history):
-            scene = story.scenes[scene_id]
-            row = Text(f"{index + 1:>{width}}  ", style="dim")
-            row.append_text(labels.get(scene.timeline, Text(scene.timeline)))
-            row.append(" · ")
-            row.append_text(inline(scene.title))
-            if index == last:
-                row.append("  · you are here", style="italic")
-            rows.append(Option(row))
-        return rows
+        row = Text(f"{index + 1:>{width}}  ", style="dim")
+        label = self._labels.get(scene.timeline)
+        row.append_text(label if label is not None else Text(scene.timeline))
+        row.append(" · ")
+        row.append_text(inline(scene.title))
+        if index == len(history) - 1:
+            row.append("  · you are here", style="italic")
+        return row
 
     def on_mount(self) -> None:
-        steps = self.query_one(Steps)
-        steps.highlighted = steps.option_count - 1
-        steps.focus()
-        self.call_after_refresh(steps.scroll_to_highlight)
+        self.query_one(StepList).focus()
 
-    @on(OptionList.OptionSelected)
-    def _rewind(self, event: OptionList.OptionSelected) -> None:
+    @on(StepList.Selected)
+    def _rewind(self, event: StepList.Selected) -> None:
         event.stop()
-        self.dismiss(event.option_index)
+        self.dismiss(event.index)
 
     def action_close(self) -> None:
         self.dismiss(None)
