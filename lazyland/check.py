@@ -253,19 +253,26 @@ def _print_text(diagnostics: list[Diagnostic], summary: str) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    out = Console(highlight=False, soft_wrap=True, emoji=False)
-    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    # Rich drops colours under NO_COLOR but keeps bold and dim; drop those too.
+    styled = not os.environ.get("NO_COLOR")
+    out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
+
+    def style(name: str) -> str:
+        return name if styled else ""
+
     for d in diagnostics:
         line = Text()
-        line.append(str(d.span), style="bold")
+        line.append(str(d.span), style=style("bold"))
         line.append(": ")
-        line.append(d.severity, style="bold red" if d.is_error else "yellow")
+        line.append(d.severity, style=style("bold red" if d.is_error else "yellow"))
         line.append(": ")
-        line.append(d.message)
+        line.append(d.message)  # user text: appended as plain text, never parsed as markup
         line.append(" ")
-        line.append(f"[{d.code}]", style="dim")
+        line.append(f"[{d.code}]", style=style("dim"))
         out.print(line)
-    style = "bold red" if any(d.is_error for d in diagnostics) else "green"
-    if diagnostics and not any(d.is_error for d in diagnostics):
-        style = "yellow"
-    err.print(Text(summary, style=style))
+    if any(d.is_error for d in diagnostics):
+        summary_style = "bold red"
+    else:
+        summary_style = "yellow" if diagnostics else "green"
+    err.print(Text(summary, style=style(summary_style)))
