@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from lazyland.text import inline, rich_text
+from lazyland.themes import MONTAGE_THEME, NIGHT, NIGHT_THEME, theme_for
 
 if TYPE_CHECKING:
     from lazyland.engine import Reading
@@ -19,10 +20,35 @@ if TYPE_CHECKING:
 
 
 def timeline_class(story: Story, timeline_id: str) -> str:
-    """The CSS class for a timeline: the one the story starts in reads as the real one."""
-    start = story.scenes.get(story.start)
-    real = start.timeline if start is not None else story.timelines[0].id
-    return "-timeline-real" if timeline_id == real else "-timeline-other"
+    """The CSS class for things drawn in a timeline's own colours, whatever the app's theme."""
+    return "-timeline-real" if theme_for(story, timeline_id) == NIGHT else "-timeline-other"
+
+
+# Each timeline's colours, taken from its theme so these screens match the reader:
+# name -> (real, other). Used as @real-NAME / @other-NAME in the screens' CSS.
+COLOURS: dict[str, tuple[str, str]] = {
+    "ground": (NIGHT_THEME.surface or "#121a33", MONTAGE_THEME.surface or "#ffe3c4"),
+    "ink": (NIGHT_THEME.foreground or "#cdd6ee", MONTAGE_THEME.foreground or "#3b1830"),
+    "badge": (NIGHT_THEME.secondary or "#3b4f86", MONTAGE_THEME.primary or "#d6407f"),
+    "badge-ink": ("#f2f5ff", "#fff6ec"),
+    "title": (NIGHT_THEME.accent or "#e6c86e", MONTAGE_THEME.primary or "#d6407f"),
+    # Readable on both a night and a montage background.
+    "mark": (NIGHT_THEME.primary or "#6f8fd8", MONTAGE_THEME.primary or "#d6407f"),
+}
+
+
+def paint(css: str) -> str:
+    """Fill a stylesheet's @real-NAME and @other-NAME placeholders with the timelines' colours."""
+    for name in sorted(COLOURS, key=len, reverse=True):
+        real, other = COLOURS[name]
+        css = css.replace(f"@real-{name}", real).replace(f"@other-{name}", other)
+    return css
+
+
+def mark_style(story: Story, timeline_id: str) -> str:
+    """A Rich style for naming a timeline inside a line of text (history, progress)."""
+    real, other = COLOURS["mark"]
+    return f"bold {real if timeline_class(story, timeline_id) == '-timeline-real' else other}"
 
 
 class CompareScreen(ModalScreen[None]):
@@ -36,7 +62,7 @@ class CompareScreen(ModalScreen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = paint("""
     CompareScreen {
         align: center middle;
     }
@@ -72,12 +98,12 @@ class CompareScreen(ModalScreen[None]):
         padding: 1 1;
     }
     CompareScreen .compare-column.-timeline-real {
-        background: #0e1726;
-        color: #c9d4e5;
+        background: @real-ground;
+        color: @real-ink;
     }
     CompareScreen .compare-column.-timeline-other {
-        background: #3a2212;
-        color: #ffe9c9;
+        background: @other-ground;
+        color: @other-ink;
     }
     CompareScreen .compare-label {
         text-style: bold;
@@ -85,25 +111,24 @@ class CompareScreen(ModalScreen[None]):
         margin-bottom: 1;
     }
     CompareScreen .-timeline-real .compare-label {
-        background: #25406b;
-        color: #e4ecf7;
+        background: @real-badge;
+        color: @real-badge-ink;
     }
     CompareScreen .-timeline-other .compare-label {
-        background: #f0a848;
-        color: #2a1606;
+        background: @other-badge;
+        color: @other-badge-ink;
     }
     CompareScreen .compare-title {
         text-style: bold;
     }
     CompareScreen .-timeline-real .compare-title {
-        color: #9dbbe8;
+        color: @real-title;
     }
     CompareScreen .-timeline-other .compare-title {
-        color: #ffc46b;
+        color: @other-title;
     }
     CompareScreen .compare-caption {
         text-style: italic;
-        color: $text-muted;
     }
     CompareScreen .compare-text {
         margin-top: 1;
@@ -112,7 +137,7 @@ class CompareScreen(ModalScreen[None]):
         margin-top: 1;
         text-style: italic;
     }
-    """
+    """)
 
     def __init__(self, reading: Reading) -> None:
         super().__init__()

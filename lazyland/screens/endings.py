@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from lazyland.screens.compare import mark_style
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 
 BLANK = "· · ·"
 BAR_WIDTH = 20
-REAL_STYLE = "#9dbbe8"
-OTHER_STYLE = "#ffc46b"
 
 
 def bar(done: int, total: int, width: int = BAR_WIDTH, style: str = "") -> Text:
@@ -58,13 +57,11 @@ class TimelineProgress(Widget):
 
     def render(self) -> Text:
         story = self.reading.story
-        start = story.scenes.get(story.start)
-        real = start.timeline if start is not None else None
         rows = []
         for timeline in story.timelines:
             total = sum(1 for _ in story.scenes_in(timeline.id))
             done = len(self.reading.seen_in(timeline.id))
-            style = REAL_STYLE if timeline.id == real else OTHER_STYLE
+            style = mark_style(story, timeline.id)
             rows.append((inline(timeline.label, style=style), done, total, style))
         label_width = max((label.cell_len for label, *_ in rows), default=0)
         count_width = max((len(f"{d} of {t}") for _, d, t, _ in rows), default=0)

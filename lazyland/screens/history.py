@@ -22,16 +22,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
 
+from lazyland.screens.compare import mark_style
 from lazyland.text import inline
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from lazyland.engine import Reading
-
-# Timeline label colours in the rows, matching the columns of the compare screen.
-REAL_STYLE = "bold #9dbbe8"
-OTHER_STYLE = "bold #ffc46b"
 
 
 class StepList(ScrollView, can_focus=True):
@@ -200,11 +197,8 @@ class HistoryScreen(ModalScreen[int | None]):
         # A snapshot: the reading does not move while this screen is open.
         self._history = reading.history
         story = reading.story
-        start = story.scenes.get(story.start)
-        real = start.timeline if start is not None else None
         self._labels = {
-            t.id: inline(t.label, style=REAL_STYLE if t.id == real else OTHER_STYLE)
-            for t in story.timelines
+            t.id: inline(t.label, style=mark_style(story, t.id)) for t in story.timelines
         }
 
     def compose(self) -> ComposeResult:

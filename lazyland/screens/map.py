@@ -13,20 +13,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from lazyland.screens.compare import paint, timeline_class
 from lazyland.text import inline
 
 if TYPE_CHECKING:
     from lazyland.engine import Reading
-    from lazyland.model import Scene, Story
+    from lazyland.model import Scene
 
 BLANK = "· · ·"
-
-
-def timeline_class(story: Story, timeline_id: str) -> str:
-    """The CSS class for a timeline: the one the story starts in reads as the real one."""
-    start = story.scenes.get(story.start)
-    real = start.timeline if start is not None else story.timelines[0].id
-    return "-timeline-real" if timeline_id == real else "-timeline-other"
 
 
 class TimelineScenes(OptionList):
@@ -54,7 +48,7 @@ class MapScreen(ModalScreen[str | None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = paint("""
     MapScreen {
         align: center middle;
     }
@@ -93,25 +87,25 @@ class MapScreen(ModalScreen[str | None]):
         padding: 0 1;
     }
     MapScreen .-timeline-real .map-label {
-        background: #25406b;
-        color: #e4ecf7;
+        background: @real-badge;
+        color: @real-badge-ink;
     }
     MapScreen .-timeline-other .map-label {
-        background: #f0a848;
-        color: #2a1606;
+        background: @other-badge;
+        color: @other-badge-ink;
     }
     MapScreen .map-timeline OptionList {
         height: 1fr;
     }
     MapScreen .-timeline-real OptionList {
-        background: #0e1726;
-        color: #c9d4e5;
+        background: @real-ground;
+        color: @real-ink;
     }
     MapScreen .-timeline-other OptionList {
-        background: #3a2212;
-        color: #ffe9c9;
+        background: @other-ground;
+        color: @other-ink;
     }
-    """
+    """)
 
     def __init__(self, reading: Reading) -> None:
         super().__init__()
