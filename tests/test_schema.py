@@ -216,3 +216,39 @@ def test_generated_valid_stories_are_valid(story: Story) -> None:
     document = _as_documents(story)
     assert valid(document)
     assert valid({"scenes": document["scenes"]})
+
+
+# --- the authors' guide --------------------------------------------------------------
+
+DOCS = ROOT / "docs" / "story-format.md"
+
+
+def test_the_guide_explains_every_diagnostic_code_with_a_fix() -> None:
+    from lazyland.check import CODES
+
+    rows = {}
+    for line in DOCS.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].endswith("`"):
+            rows[cells[0].strip("`")] = cells
+    assert set(CODES) <= set(rows), sorted(set(CODES) - set(rows))
+    for code in CODES:
+        _, meaning, fix = rows[code]
+        assert len(meaning) > 20 and len(fix) > 10, code
+
+
+def test_the_guide_shows_the_modeline_and_the_commands() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert "# yaml-language-server: $schema=story.schema.json" in text
+    for command in ("lazyland check", "lazyland walk", "lazyland graph", "lazyland new"):
+        assert command in text
+    assert "lazyland schema" in text
+
+
+def test_the_guide_s_complete_example_checks_clean_and_matches_the_schema(tmp_path: Path) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("## A complete example", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "tiny.yaml").write_text(example, encoding="utf-8")
+    assert check_path(tmp_path / "tiny.yaml", strict=True) == []
+    assert valid(yaml.safe_load(example))
