@@ -87,6 +87,7 @@ class ReaderScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._drawn: tuple[object, ...] = ()
+        self._gates: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Banner(id="banner")
@@ -169,16 +170,29 @@ class ReaderScreen(Screen[None]):
         self.query_one("#scene", VerticalScroll).scroll_home(animate=False)
         if animate is None:
             animate = self.lazyland.reveal_animated
-        self.query_one(Narration).show(
-            rich_text(scene.text), animate=animate, speed=self.lazyland.reveal_speed
-        )
+        narration = self.query_one(Narration)
+        narration.show(rich_text(scene.text), animate=animate, speed=self.lazyland.reveal_speed)
+        if not narration.revealing:
+            self._show_ways_on()
         self.lazyland.apply_timeline_theme()
-        self.refresh_bindings()
+        # The footer rebuilds itself on every refresh, so refresh only when a key's state changed.
+        gates = (
+            reading.can_continue or bool(scene.choices),
+            reading.can_back,
+            reading.can_forward,
+            reading.can_toggle,
+            len(scene.choices),
+        )
+        if gates != self._gates:
+            self._gates = gates
+            self.refresh_bindings()
 
     def on_narration_revealed(self, _: Narration.Revealed) -> None:
+        self._show_ways_on()
+
+    def _show_ways_on(self) -> None:
         self.query_one(ChoiceList).display = True
         self.query_one("#ending", Static).display = self.reading.at_ending
-        self.refresh_bindings()
 
     def finish_reveal(self) -> bool:
         return self.query_one(Narration).finish()

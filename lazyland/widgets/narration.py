@@ -37,13 +37,16 @@ class Narration(Static):
         return self._full
 
     def show(self, text: Text, *, animate: bool, speed: int) -> None:
-        """Start showing ``text``: typed out at ``speed`` characters a second, or all at once."""
+        """Start showing ``text``: typed out at ``speed`` characters a second, or all at once.
+
+        Revealed is posted only when a typed-out reveal ends; an instant one is
+        complete on return.
+        """
         self._stop_timer()
         self._full = text
         if not animate or speed <= 0 or not text.plain:
             self._shown = len(text.plain)
             self.update(text)
-            self.post_message(self.Revealed())
             return
         self._shown = 0
         self._carry = 0.0

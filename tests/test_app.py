@@ -1,0 +1,887 @@
+"""The Textual reader driven with Pilot: every key, asserted on the Reading and on the screen.
+
+The story is built here in Python so these tests do not move when the bundled
+story is rewritten.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import Static
+
+from lazyland.app import LazylandApp
+from lazyland.engine import Reading
+from lazyland.model import Choice, Diagnostic, Scene, Span, Story, StoryError, Timeline
+from lazyland.screens.reader import ReaderScreen
+from lazyland.settings import Settings
+from lazyland.themes import MONTAGE, NIGHT, theme_for
+from lazyland.widgets.choices import ChoiceList
+from lazyland.widgets.narration import Narration
+
+HOSTILE = "[@click=app.quit]x[/] [link=file:///etc/passwd]y[/link] [/"
+WIDE = (120, 36)
+NARROW = (80, 30)
+
+
+def make_story(text_of_a: str = "Mia comes out into the *daylight*.\n\nSeb is waiting.") -> Story:
+    scenes = [
+        Scene(
+            "a",
+            "real",
+            "After the audition",
+            text_of_a,
+            caption="Above the city",
+            notes="The question on the bench is the one the ending answers.",
+            next="b",
+        ),
+        Scene(
+            "b",
+            "real",
+            "Welcome to Seb's",
+            "He sees her in the crowd and **stops**.",
+            caption="Five years later",
+            notes="The club has his name on the sign.",
+            mirror="x",
+            choices=(
+                Choice("Stay in the room", "d"),
+                Choice("Drift into the *what-if*", "x"),
+                Choice("Walk out", "d"),
+            ),
+        ),
+        Scene(
+            "x",
+            "fantasy",
+            "The same jazz bar",
+            "They walk in together, as guests.",
+            mirror="b",
+            next="y",
+        ),
+        Scene("y", "fantasy", "Home movies", "A life, in a few frames.", ending="The other life"),
+        Scene(
+            "d", "real", "The door", "She turns back at the door, and smiles.", ending="The door"
+        ),
+    ]
+    timelines = (Timeline("real", "What happened"), Timeline("fantasy", "What if"))
+    return Story("tale", "A Test Tale", "a", timelines, {s.id: s for s in scenes})
+
+
+class FakeStore:
+    """Stands in for SaveStore: records every saved state, and can fail with a notice."""
+
+    def __init__(self, notice: str | None = None) -> None:
+        self.notice = notice
+        self.saved: list[tuple[str, ...]] = []
+
+    def save(self, reading: Reading) -> str | None:
+        self.saved.append(reading.history)
+        return self.notice
+
+
+def make_app(reading: Reading | None = None, **kwargs: object) -> LazylandApp:
+    kwargs.setdefault("animate", False)
+    return LazylandApp(reading or Reading(make_story()), **kwargs)  # type: ignore[arg-type]
+
+
+def screen_text(app: App) -> str:
+    """Everything on the screen, as characters."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def flat(app: App) -> str:
+    return " ".join(screen_text(app).split())
+
+
+def messages(app: App) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def reader(app: LazylandApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+# --- the main screen ------------------------------------------------------------
+
+
+async def test_shows_banner_scene_caption_text_and_continue() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE):
+        shown = screen_text(app)
+        assert "A Test Tale" in shown
+        assert "What happened" in shown
+        assert "After the audition" in shown
+        assert "Above the city" in shown
+        assert "Mia comes out into the daylight." in shown
+        assert "*daylight*" not in shown
+        assert "Continue" in shown
+
+
+async def test_choices_are_numbered_under_the_text() -> None:
+    reading = Reading(make_story())
+    reading.continue_()
+    app = make_app(reading)
+    async with app.run_test(size=WIDE):
+        lines = screen_text(app).splitlines()
+        text_row = next(i for i, line in enumerate(lines) if "stops." in line)
+        rows = [
+            next(i for i, line in enumerate(lines) if label in line)
+            for label in ("1. Stay in the room", "2. Drift into the what-if", "3. Walk out")
+        ]
+        assert text_row < rows[0] < rows[1] < rows[2]
+
+
+@pytest.mark.parametrize("key", ["right", "space", "enter", "n"])
+async def test_continue_keys_read_on(key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press(key)
+        assert app.reading.position == "b"
+        assert "Welcome to Seb's" in screen_text(app)
+
+
+@pytest.mark.parametrize("key", ["left", "backspace", "b"])
+async def test_back_keys_go_back_one_step(key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", key)
+        assert app.reading.position == "a"
+        assert app.reading.ahead == ("b",)
+        assert "After the audition" in screen_text(app)
+
+
+async def test_forward_returns_after_going_back() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "b", "f")
+        assert app.reading.history == ("a", "b")
+        assert app.reading.ahead == ()
+        assert "Welcome to Seb's" in screen_text(app)
+
+
+@pytest.mark.parametrize("number, target", [("1", "d"), ("2", "x"), ("3", "d")])
+async def test_number_keys_take_that_choice(number: str, target: str) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", number)
+        assert app.reading.position == target
+        assert app.reading.history == ("a", "b", target)
+
+
+async def test_a_number_past_the_choices_is_refused_with_the_engine_sentence() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "7")
+        assert app.reading.position == "b"
+        assert "There is no choice 7 here; pick 1 to 3." in messages(app)
+
+
+async def test_up_and_down_move_the_highlight_and_enter_takes_it() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        choices = app.screen.query_one(ChoiceList)
+        assert choices.highlighted == 0
+        await pilot.press("down", "down", "down")
+        assert choices.highlighted == 2  # stops at the last choice
+        await pilot.press("up")
+        assert choices.highlighted == 1
+        await pilot.press("enter")
+        assert app.reading.position == "x"
+
+
+async def test_choices_are_clickable_with_the_mouse() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        choices = app.screen.query_one(ChoiceList)
+        assert await pilot.click(ChoiceList, offset=(4, 1))  # second row: choice 2
+        assert app.reading.position == "x"
+        await pilot.press("right")
+        assert app.reading.position == "y"
+        await pilot.press("b", "b", "b")
+        assert app.reading.position == "a"
+        assert await pilot.click(ChoiceList, offset=(3, 0))  # "Continue"
+        assert app.reading.position == "b"
+        assert choices.option_count == 3
+
+
+async def test_toggle_jumps_to_the_mirror_and_changes_the_theme() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        assert app.theme == NIGHT
+        background_night = app.screen.styles.background
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.reading.position == "x"
+        assert app.theme == MONTAGE
+        assert app.screen.styles.background != background_night
+        assert "What if" in screen_text(app)
+        assert app.screen.has_class("-montage")
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.reading.position == "b"
+        assert app.theme == NIGHT
+
+
+async def test_toggle_without_a_mirror_says_why_and_stays() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("t")
+        assert app.reading.position == "a"
+        assert app.reading.history == ("a",)
+        assert "This moment has no counterpart in another timeline." in messages(app)
+
+
+async def test_footer_dims_moves_that_do_not_apply_here() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        bindings = app.screen.active_bindings
+        assert bindings["right"].enabled
+        assert not bindings["t"].enabled
+        assert not bindings["c"].enabled
+        assert not bindings["left"].enabled
+        assert not bindings["f"].enabled
+        await pilot.press("right", "b")
+        bindings = app.screen.active_bindings
+        assert bindings["f"].enabled
+        assert not bindings["left"].enabled
+        await pilot.press("f")
+        bindings = app.screen.active_bindings
+        assert bindings["t"].enabled and bindings["c"].enabled and bindings["left"].enabled
+        await pilot.press("1")  # the door: an ending
+        assert not app.screen.active_bindings["right"].enabled
+
+
+async def test_continue_at_an_ending_says_so() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "1")
+        assert app.reading.at_ending
+        shown = flat(app)
+        assert "The end: The door" in shown
+        assert "1 of 2 endings found" in shown
+        await pilot.press("right")
+        assert app.reading.position == "d"
+        assert "This is an ending; go back, or restart to read again." in messages(app)
+
+
+async def test_back_at_the_start_and_forward_with_nothing_ahead_refuse() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("b", "f")
+        assert app.reading.history == ("a",)
+        assert "This is where the reading began." in messages(app)
+        assert "There is nothing ahead to return to." in messages(app)
+
+
+# --- notes ------------------------------------------------------------------------
+
+
+async def test_notes_open_beside_the_scene_on_a_wide_terminal() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        notes = app.screen.query_one("#notes")
+        assert not notes.display or notes.region.width == 0
+        await pilot.press("e")
+        await pilot.pause()
+        scene = app.screen.query_one("#scene")
+        assert notes.region.width > 0
+        assert notes.region.x >= scene.region.right
+        assert notes.region.y == scene.region.y
+        shown = screen_text(app)
+        assert "What it means" in shown
+        assert "The question on the bench" in shown
+        await pilot.press("e")
+        await pilot.pause()
+        assert "What it means" not in screen_text(app)
+
+
+async def test_notes_open_below_the_scene_on_a_narrow_terminal() -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        scene = app.screen.query_one("#scene")
+        notes = app.screen.query_one("#notes")
+        assert notes.region.y >= scene.region.bottom
+        assert notes.region.x == scene.region.x
+        assert "What it means" in screen_text(app)
+
+
+async def test_notes_follow_the_reader_and_say_when_there_are_none() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e", "right")
+        assert "The club has his name on the sign." in screen_text(app)
+        await pilot.press("t")
+        assert "No notes for this scene." in screen_text(app)
+
+
+async def test_notes_move_below_when_the_terminal_narrows() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        await pilot.resize_terminal(*NARROW)
+        await pilot.pause()
+        scene = app.screen.query_one("#scene")
+        notes = app.screen.query_one("#notes")
+        assert notes.region.y >= scene.region.bottom
+
+
+# --- sizes ------------------------------------------------------------------------
+
+
+async def test_too_small_terminal_says_so_instead_of_the_layout() -> None:
+    app = make_app()
+    async with app.run_test(size=(30, 10)):
+        shown = screen_text(app)
+        assert "Terminal too small (need 40x12)" in " ".join(shown.split())
+        assert "After the audition" not in shown
+
+
+async def test_the_smallest_terminal_shows_the_scene() -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        shown = screen_text(app)
+        assert "too small" not in shown
+        assert "After the audition" in shown
+        await pilot.resize_terminal(39, 12)
+        await pilot.pause()
+        assert "too small" in screen_text(app)
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert "After the audition" in screen_text(app)
+
+
+async def test_keys_still_work_when_the_layout_is_hidden() -> None:
+    app = make_app()
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.press("right")
+        assert app.reading.position == "b"
+
+
+# --- reveal -----------------------------------------------------------------------
+
+
+async def test_text_is_revealed_gradually_and_a_key_completes_it() -> None:
+    app = make_app(animate=True, settings=Settings(reveal_speed=5))
+    async with app.run_test(size=WIDE) as pilot:
+        narration = app.screen.query_one(Narration)
+        assert narration.revealing
+        assert "Seb is waiting." not in screen_text(app)
+        assert not app.screen.query_one(ChoiceList).display
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.reading.position == "a"  # the key only finished the reveal
+        assert not narration.revealing
+        assert "Seb is waiting." in screen_text(app)
+        assert app.screen.query_one(ChoiceList).display
+        await pilot.press("right")
+        assert app.reading.position == "b"
+        assert narration.revealing
+
+
+async def test_reveal_finishes_on_its_own() -> None:
+    app = make_app(animate=True, settings=Settings(reveal_speed=2000))
+    async with app.run_test(size=WIDE) as pilot:
+        narration = app.screen.query_one(Narration)
+        for _ in range(100):
+            if not narration.revealing:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert not narration.revealing
+        assert "Seb is waiting." in screen_text(app)
+
+
+async def test_a_click_on_the_text_completes_the_reveal() -> None:
+    app = make_app(animate=True, settings=Settings(reveal_speed=5))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.click(Narration)
+        assert not app.screen.query_one(Narration).revealing
+        assert app.reading.position == "a"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"animate": False, "settings": Settings(reveal_speed=5)},
+        {"animate": True, "settings": Settings(animation=False, reveal_speed=5)},
+    ],
+)
+async def test_reveal_is_instant_when_animation_is_off(kwargs: dict[str, object]) -> None:
+    app = make_app(**kwargs)
+    async with app.run_test(size=WIDE):
+        assert not app.screen.query_one(Narration).revealing
+        assert "Seb is waiting." in screen_text(app)
+
+
+async def test_reveal_is_instant_with_textual_animations_none() -> None:
+    app = make_app(animate=True, settings=Settings(reveal_speed=5))
+    app.animation_level = "none"
+    async with app.run_test(size=WIDE):
+        assert not app.screen.query_one(Narration).revealing
+        assert "Seb is waiting." in screen_text(app)
+
+
+# --- untrusted text -----------------------------------------------------------------
+
+
+async def test_markup_in_a_story_is_shown_literally_and_never_acts() -> None:
+    story = make_story(text_of_a=HOSTILE)
+    app = make_app(Reading(story))
+    async with app.run_test(size=WIDE) as pilot:
+        assert HOSTILE in screen_text(app)
+        narration = app.screen.query_one(Narration)
+        for x in range(0, len(HOSTILE), 3):
+            await pilot.click(Narration, offset=(x, 0))
+        await pilot.pause()
+        assert app.is_running
+        assert app.return_code is None
+        assert app.reading.position == "a"
+        assert HOSTILE in screen_text(app)
+        for span in narration.full_text.spans:
+            assert "link" not in str(span.style)
+            assert "@click" not in str(span.style)
+
+
+async def test_markup_in_titles_labels_and_endings_stays_literal() -> None:
+    scenes = {
+        "a": Scene(
+            "a",
+            "real",
+            "[b]Bold[/b] title",
+            "Text.",
+            caption="[red]caption[/]",
+            notes="[@click=app.quit]note[/]",
+            choices=(Choice("[link=https://example.com]go[/link]", "z"),),
+        ),
+        "z": Scene("z", "real", "End", "Fin.", ending="[i]The end[/i]"),
+    }
+    story = Story("m", "[blink]Story[/]", "a", (Timeline("real", "[u]Real[/u]"),), scenes)
+    app = make_app(Reading(story))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("e")
+        shown = screen_text(app)
+        for literal in (
+            "[b]Bold[/b] title",
+            "[red]caption[/]",
+            "[@click=app.quit]note[/]",
+            "1. [link=https://example.com]go[/link]",
+            "[blink]Story[/]",
+            "[u]Real[/u]",
+        ):
+            assert literal in shown
+        await pilot.press("1")
+        assert "The end: [i]The end[/i]" in screen_text(app)
+        assert app.is_running
+
+
+# --- themes -----------------------------------------------------------------------
+
+
+def test_first_or_real_timeline_is_the_night_theme() -> None:
+    story = make_story()
+    assert theme_for(story, "real") == NIGHT
+    assert theme_for(story, "fantasy") == MONTAGE
+    other = Story("o", "O", "p", (Timeline("past", "P"), Timeline("dream", "D")), story.scenes)
+    assert theme_for(other, "past") == NIGHT
+    assert theme_for(other, "dream") == MONTAGE
+
+
+async def test_a_theme_the_reader_picks_is_kept_and_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    settings = Settings()
+    app = make_app(settings=settings)
+    async with app.run_test(size=WIDE) as pilot:
+        assert "textual-dark" in app.available_themes  # built-ins stay selectable
+        app.theme = "textual-dark"
+        await pilot.pause()
+        assert settings.theme == "textual-dark"
+        await pilot.press("right", "t")
+        assert app.reading.position == "x"
+        assert app.theme == "textual-dark"
+        app.follow_timeline_theme()
+        await pilot.pause()
+        assert settings.theme is None
+        assert app.theme == MONTAGE
+    saved = list(tmp_path.rglob("settings.json"))
+    assert saved, "the picked theme was written to the settings file"
+
+
+async def test_a_theme_from_the_settings_is_used_from_the_start() -> None:
+    app = make_app(settings=Settings(theme="nord"))
+    async with app.run_test(size=WIDE) as pilot:
+        assert app.theme == "nord"
+        await pilot.press("right", "t")
+        assert app.theme == "nord"
+
+
+async def test_an_unknown_theme_in_the_settings_falls_back_to_the_timeline() -> None:
+    app = make_app(settings=Settings(theme="no-such-theme"))
+    async with app.run_test(size=WIDE):
+        assert app.theme == NIGHT
+
+
+# --- saves ------------------------------------------------------------------------
+
+
+async def test_every_step_is_saved() -> None:
+    store = FakeStore()
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2", "b", "f")
+        assert store.saved == [("a", "b"), ("a", "b", "x"), ("a", "b"), ("a", "b", "x")]
+
+
+async def test_a_refused_move_is_not_saved() -> None:
+    store = FakeStore()
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("b", "t")
+        assert store.saved == []
+
+
+async def test_a_failing_save_is_told_once() -> None:
+    store = FakeStore(notice="Saving is off: the folder cannot be written.")
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "b", "f")
+        assert messages(app).count("Saving is off: the folder cannot be written.") == 1
+        assert len(store.saved) == 3
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_quit_keys_save_and_leave(key: str) -> None:
+    store = FakeStore()
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        await pilot.press(key)
+        await pilot.pause()
+        assert not app.is_running
+    assert store.saved[-1] == ("a", "b")
+
+
+async def test_quit_works_while_text_is_still_appearing() -> None:
+    store = FakeStore()
+    app = make_app(store=store, animate=True, settings=Settings(reveal_speed=5))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert store.saved == [("a",)]
+
+
+async def test_notices_and_resume_are_shown_on_start() -> None:
+    reading = Reading(make_story())
+    reading.continue_()
+    app = make_app(
+        reading, notices=["Your save was from an older story; starting afresh."], resumed=True
+    )
+    async with app.run_test(size=WIDE):
+        shown = messages(app)
+        assert "Your save was from an older story; starting afresh." in shown
+        assert "Resumed at Welcome to Seb's \u00b7 r restarts" in shown
+
+
+# --- other screens ----------------------------------------------------------------
+
+
+async def test_map_opens_and_its_choice_jumps() -> None:
+    from lazyland.screens.map import MapScreen
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "m")
+        assert isinstance(app.screen, MapScreen)
+        app.screen.dismiss("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.reading.history == ("a", "b", "a")
+        assert "After the audition" in screen_text(app)
+
+
+async def test_map_closed_without_a_choice_changes_nothing() -> None:
+    from lazyland.screens.map import MapScreen
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "m")
+        assert isinstance(app.screen, MapScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.reading.history == ("a", "b")
+
+
+async def test_history_rewinds_to_the_step_chosen() -> None:
+    from lazyland.screens.history import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2", "h")
+        assert isinstance(app.screen, HistoryScreen)
+        app.screen.dismiss(0)
+        await pilot.pause()
+        assert app.reading.history == ("a",)
+        assert app.reading.ahead == ("x", "b")
+
+
+@pytest.mark.parametrize("answer, expected", [("y", ("a",)), ("n", ("a", "b"))])
+async def test_restart_asks_first(answer: str, expected: tuple[str, ...]) -> None:
+    from lazyland.screens.confirm import ConfirmScreen
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "r")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press(answer)
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.reading.history == expected
+
+
+@pytest.mark.parametrize(
+    "key, module, name",
+    [
+        ("c", "compare", "CompareScreen"),
+        ("g", "endings", "EndingsScreen"),
+        ("f1", "help", "HelpScreen"),
+        ("question_mark", "help", "HelpScreen"),
+    ],
+)
+async def test_keys_open_their_screens(key: str, module: str, name: str) -> None:
+    import importlib
+
+    screen_class = getattr(importlib.import_module(f"lazyland.screens.{module}"), name)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", key)
+        assert isinstance(app.screen, screen_class)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.reading.history == ("a", "b")
+
+
+async def test_compare_is_refused_where_there_is_no_mirror() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("c")
+        assert isinstance(app.screen, ReaderScreen)
+        assert "This moment has no counterpart in another timeline." in messages(app)
+
+
+async def test_a_missing_screen_is_reported_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "lazyland.screens.map", None)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("m")
+        assert isinstance(app.screen, ReaderScreen)
+        assert "The story map is not available in this version." in messages(app)
+
+
+# --- command palette --------------------------------------------------------------
+
+
+async def _palette_entries(app: LazylandApp, query: str | None = None) -> dict[str, object]:
+    from lazyland.commands import ReaderCommands
+
+    provider = ReaderCommands(app.screen)
+    hits = provider.discover() if query is None else provider.search(query)
+    return {hit.text: hit async for hit in hits}  # type: ignore[misc]
+
+
+async def test_palette_names_only_scenes_already_seen() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2")
+        names = list(await _palette_entries(app))
+        assert "Go to: After the audition (What happened)" in names
+        assert "Go to: Welcome to Seb's (What happened)" in names
+        assert not any("The door" in n or "Home movies" in n for n in names)
+        assert not any("The same jazz bar" in n for n in names)  # where the reader is now
+        for action in (
+            "Toggle timeline",
+            "Compare",
+            "Notes",
+            "Story map",
+            "History",
+            "Endings and progress",
+            "Help",
+            "Restart",
+        ):
+            assert action in names
+
+
+async def test_palette_jump_and_toggle_act_through_the_engine() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2")
+        hits = await _palette_entries(app, "audition")
+        hit = hits["Go to: After the audition (What happened)"]
+        hit.command()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert app.reading.history == ("a", "b", "x", "a")
+        hits = await _palette_entries(app, "toggle")
+        hits["Toggle timeline"].command()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert app.reading.position == "a"
+        assert "This moment has no counterpart in another timeline." in messages(app)
+
+
+async def test_palette_shows_titles_as_plain_text() -> None:
+    from textual.content import Content
+
+    scenes = {
+        "a": Scene("a", "real", "Start", "Go.", next="b"),
+        "b": Scene("b", "real", "[@click=app.quit]Trap[/]", "Stop.", ending="End"),
+    }
+    story = Story("p", "P", "a", (Timeline("real", "Real"),), scenes)
+    app = make_app(Reading(story))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "b")
+        hits = await _palette_entries(app, "trap")
+        hit = hits["Go to: [@click=app.quit]Trap[/] (Real)"]
+        prompt = hit.prompt  # type: ignore[attr-defined]
+        assert isinstance(prompt, Content)
+        assert prompt.plain == "Go to: [@click=app.quit]Trap[/] (Real)"
+
+
+async def test_ctrl_p_opens_the_palette() -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+
+
+# --- reloading a story being edited ---------------------------------------------------
+
+
+def _fake_loader(monkeypatch: pytest.MonkeyPatch, result: object) -> None:
+    def open_story(path: object) -> Story:
+        if isinstance(result, Exception):
+            raise result
+        return result  # type: ignore[return-value]
+
+    module = types.ModuleType("lazyland.loader")
+    module.open_story = open_story  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "lazyland.loader", module)
+
+
+async def test_watch_reloads_and_keeps_the_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story_file = tmp_path / "story.yaml"
+    story_file.write_text("first")
+    app = make_app(story_path=story_file, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        edited = make_story()
+        scenes = dict(edited.scenes)
+        scenes["b"] = Scene("b", "real", "Welcome back to Seb's", "Rewritten.", next="d")
+        _fake_loader(monkeypatch, Story("tale", "A Test Tale", "a", edited.timelines, scenes))
+        assert not app.check_story_changed()
+        story_file.write_text("second, longer")
+        assert app.check_story_changed()
+        await pilot.pause()
+        assert app.reading.history == ("a", "b")
+        assert "Welcome back to Seb's" in screen_text(app)
+        assert "Rewritten." in screen_text(app)
+
+
+async def test_watch_keeps_the_last_good_story_when_an_edit_breaks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story_file = tmp_path / "story.yaml"
+    story_file.write_text("first")
+    error = StoryError(
+        [
+            Diagnostic(
+                Span(str(story_file), 4, 7), "error", "scene 'b' goes to 'zz'", "unknown-scene"
+            )
+        ]
+    )
+    _fake_loader(monkeypatch, error)
+    app = make_app(story_path=story_file, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        story_file.write_text("broken!")
+        assert app.check_story_changed()
+        await pilot.pause()
+        assert app.reading.position == "b"
+        assert "Welcome to Seb's" in screen_text(app)
+        assert app.reload_errors == [
+            f"{story_file}:4:7: error: scene 'b' goes to 'zz' [unknown-scene]"
+        ]
+        assert any("unknown-scene" in m for m in messages(app))
+
+
+async def test_watch_drops_scenes_the_edit_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story_file = tmp_path / "story.yaml"
+    story_file.write_text("first")
+    app = make_app(story_path=story_file, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2")
+        base = make_story()
+        scenes = {k: v for k, v in base.scenes.items() if k not in ("x", "y")}
+        scenes["b"] = Scene("b", "real", "Welcome to Seb's", "Shorter.", next="d")
+        _fake_loader(monkeypatch, Story("tale", "A Test Tale", "a", base.timelines[:1], scenes))
+        assert app.reload_story()
+        await pilot.pause()
+        assert app.reading.history == ("a", "b")
+        assert "x" not in app.reading.seen
+
+
+# --- start-up cost ----------------------------------------------------------------
+
+
+def test_importing_the_app_leaves_the_secondary_screens_unloaded() -> None:
+    code = (
+        "import sys, lazyland.app\n"
+        "names = ['lazyland.screens.' + n for n in "
+        "('compare', 'map', 'history', 'endings', 'help', 'confirm', 'reader')]\n"
+        "names.append('lazyland.commands')\n"
+        "print(','.join(n for n in names if n in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+async def test_opening_the_reader_does_not_load_the_secondary_screens() -> None:
+    here = repr(str(Path(__file__).parent))
+    code = (
+        "import asyncio, sys\n"
+        f"sys.path.insert(0, {here})\n"
+        "from test_app import make_app\n"
+        "async def main():\n"
+        "    app = make_app()\n"
+        "    async with app.run_test(size=(100, 30)):\n"
+        "        pass\n"
+        "asyncio.run(main())\n"
+        "print(','.join(n for n in sys.modules if n.startswith('lazyland.screens.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "lazyland.screens.reader"
+
+
+async def test_every_static_on_the_reader_has_markup_off() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE):
+        statics = list(app.screen.query(Static))
+        assert len(statics) >= 6
+        assert all(not s._render_markup for s in statics), [s for s in statics if s._render_markup]
