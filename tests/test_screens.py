@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 
@@ -22,6 +23,7 @@ from lazyland.screens.endings import EndingsScreen, bar, percent
 from lazyland.screens.help import KEYS, HelpScreen
 from lazyland.screens.history import HistoryScreen, StepList
 from lazyland.screens.map import BLANK, MapScreen, TimelineScenes
+from lazyland.themes import MONTAGE_THEME, NIGHT_THEME
 
 MARKUP = "[bold]x[/] [@click=app.quit]q[/]"
 UNSET = object()
@@ -209,7 +211,7 @@ async def test_map_enter_on_a_seen_scene_dismisses_with_its_id() -> None:
         await pilot.press("tab")  # over to the real timeline
         real = app.screen.query(TimelineScenes).first()
         assert app.focused is real
-        real.highlighted = 0
+        assert real.highlighted == 0  # its first seen scene
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.result == "b"
@@ -561,3 +563,31 @@ def test_screen_modules_import_nothing_beyond_textual() -> None:
     packages, flags = done.stdout.strip().splitlines()
     assert set(filter(None, packages.split(","))) <= {"textual", "rich", "lazyland"}
     assert flags == "False False"
+
+
+async def test_compare_in_colour_matches_the_timelines_themes() -> None:
+    app = HostApp(CompareScreen(reading_at_x()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        real, other = app.screen.query(".compare-column")
+        assert real.styles.background == Color.parse(NIGHT_THEME.surface or "")
+        assert other.styles.background == Color.parse(MONTAGE_THEME.surface or "")
+
+
+# --- snapshots ---------------------------------------------------------------
+
+
+def test_snapshot_compare(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(HostApp(CompareScreen(reading_at_x())), terminal_size=(100, 30))
+
+
+def test_snapshot_compare_narrow(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(HostApp(CompareScreen(reading_at_x())), terminal_size=(40, 16))
+
+
+def test_snapshot_map(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(HostApp(MapScreen(reading_at_x())), terminal_size=(100, 30))
+
+
+def test_snapshot_help(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(HostApp(HelpScreen(reading_at_x())), terminal_size=(100, 40))

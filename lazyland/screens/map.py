@@ -149,16 +149,16 @@ class MapScreen(ModalScreen[str | None]):
         return Option(row)
 
     def on_mount(self) -> None:
+        # Each list starts on the current scene if it holds it, else on its first seen scene.
         here = self.reading.position
         lists = list(self.query(TimelineScenes))
         for options in lists:
-            if here in options.scene_ids:
-                options.highlighted = options.scene_ids.index(here)
-                options.focus()
-                break
-        else:
-            if lists:
-                lists[0].focus()
+            ids = options.scene_ids
+            seen = [i for i, scene_id in enumerate(ids) if scene_id is not None]
+            options.highlighted = ids.index(here) if here in ids else (seen[0] if seen else 0)
+        current = [options for options in lists if here in options.scene_ids]
+        if current or lists:
+            (current or lists)[0].focus()
 
     @on(OptionList.OptionSelected)
     def _go(self, event: OptionList.OptionSelected) -> None:
