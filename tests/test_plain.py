@@ -416,3 +416,138 @@ def test_process_plain_mode_does_not_import_textual(env, story_file):
         [sys.executable, "-c", code], input=b"\n", capture_output=True, env=env, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- launching: play() decides plain or app, and what the app is given -------------------
+
+
+class FakeApp:
+    """Stands in for the Textual app to record what play() hands it."""
+
+    made: list[FakeApp] = []
+
+    def __init__(self, reading, **kwargs):
+        self.reading = reading
+        self.kwargs = kwargs
+        self.ran = False
+        self.return_code = 0
+        FakeApp.made.append(self)
+
+    def run(self):
+        self.ran = True
+
+
+@pytest.fixture
+def fake_app(monkeypatch, tmp_path):
+    import types
+
+    from lazyland import play as play_module
+
+    module = types.ModuleType("lazyland.app")
+    module.LazylandApp = FakeApp  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "lazyland.app", module)
+    monkeypatch.setattr(play_module, "_plain_wanted", lambda plain: plain)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    FakeApp.made = []
+    return FakeApp.made
+
+
+def play_args(story_file: Path, *extra: str):
+    from lazyland.cli import _play_parser
+
+    return _play_parser().parse_args([str(story_file), *extra])
+
+
+def test_play_hands_the_app_everything_it_needs(fake_app, story_file):
+    from lazyland.play import play
+    from lazyland.settings import Settings
+
+    assert play(play_args(story_file, "--watch")) == 0
+    (app,) = fake_app
+    assert app.ran
+    assert app.reading.position == "opening"
+    assert isinstance(app.kwargs["store"], SaveStore)
+    assert app.kwargs["settings"] == Settings()
+    assert app.kwargs["animate"] is True
+    assert app.kwargs["notices"] == []
+    assert app.kwargs["resumed"] is False
+    assert app.kwargs["story_path"] == story_file
+    assert app.kwargs["watch"] is True
+
+
+def test_play_resumes_from_the_save(fake_app, story_file):
+    from lazyland.play import play
+
+    play(play_args(story_file))
+    reading = fake_app[0].reading
+    reading.continue_()
+    fake_app[0].kwargs["store"].save(reading)
+    play(play_args(story_file))
+    assert fake_app[1].reading == reading
+    assert fake_app[1].kwargs["resumed"] is True
+    # The app makes the toast; the notices stay for real problems.
+    assert fake_app[1].kwargs["notices"] == []
+    play(play_args(story_file, "--new"))
+    assert fake_app[2].reading.position == "opening"
+    assert fake_app[2].kwargs["resumed"] is False
+
+
+def test_play_scene_jumps_within_the_saved_reading(fake_app, story_file):
+    from lazyland.play import play
+
+    play(play_args(story_file))
+    reading = fake_app[0].reading
+    reading.continue_()
+    reading.choose(1)
+    fake_app[0].kwargs["store"].save(reading)
+    play(play_args(story_file, "--scene", "dream"))
+    app = fake_app[1]
+    assert app.reading.history == ("opening", "crossroads", "the-door", "dream")
+    assert app.reading.endings_found == ("the-door",)
+    assert app.kwargs["resumed"] is False
+
+
+@pytest.mark.parametrize(
+    ("flags", "env_value", "settings_animation", "expected"),
+    [
+        ((), None, True, True),
+        (("--no-animation",), None, True, False),
+        ((), "none", True, False),
+        ((), "full", True, True),
+        ((), None, False, False),
+    ],
+)
+def test_play_decides_animation(
+    fake_app, story_file, monkeypatch, flags, env_value, settings_animation, expected
+):
+    from lazyland.play import play
+    from lazyland.settings import Settings, save_settings
+
+    if env_value is not None:
+        monkeypatch.setenv("TEXTUAL_ANIMATIONS", env_value)
+    save_settings(Settings(animation=settings_animation))
+    play(play_args(story_file, *flags))
+    assert fake_app[0].kwargs["animate"] is expected
+
+
+def test_play_timeline_starts_at_its_first_scene_in_story_order(fake_app, story_file):
+    from lazyland.play import play
+
+    play(play_args(story_file, "--timeline", "fantasy", "--new"))
+    assert fake_app[0].reading.position == "dream"
+    assert play(play_args(story_file, "--timeline", "real", "--scene", "dream")) == 2
+    assert len(fake_app) == 1
+
+
+def test_play_damaged_save_notice_reaches_the_app(fake_app, story_file, tmp_path):
+    from lazyland.play import play
+
+    folder = tmp_path / "data" / "lazyland" / "saves"
+    folder.mkdir(parents=True)
+    (folder / "sample.json").write_bytes(b"\x00\x01")
+    play(play_args(story_file))
+    (notice,) = fake_app[0].kwargs["notices"]
+    assert notice.startswith("Your save was damaged; it was kept as sample.json.corrupt-")
+    assert fake_app[0].kwargs["resumed"] is False
