@@ -72,8 +72,23 @@ else:  # pragma: no cover - exercised only without libyaml
 
 # Characters no story string may hold: C0 controls but tab and newline (and a raw
 # carriage return, which YAML reads as a line break), DEL and the C1 controls.
-_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The Unicode line and paragraph separators count too: YAML reads them as line
+# breaks that no editor shows, so every line number after them would be wrong.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_col(text: Any, pos: int, breaks: re.Pattern[Any]) -> tuple[int, int]:
+    """1-based line and offset+1 of `pos`, counting line breaks as YAML does."""
+    line = 1
+    line_start = 0
+    for match in breaks.finditer(text, 0, pos):
+        line += 1
+        line_start = match.end()
+    return line, pos - line_start + 1
+
 
 # YAML 1.1 implicit types of plain scalars, as every YAML library reads them.
 _STR = "tag:yaml.org,2002:str"
@@ -407,9 +422,8 @@ class _StoryReader:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             start = exc.start
-            line = data.count(b"\n", 0, start) + 1
-            line_start = data.rfind(b"\n", 0, start) + 1
-            col = len(data[line_start:start].decode("utf-8", "replace")) + 1
+            line, offset = _line_col(data, start, _LINE_BREAK_BYTES)
+            col = len(data[start - offset + 1 : start].decode("utf-8", "replace")) + 1
             self.error(
                 Span(shown, line, col),
                 f"byte 0x{data[start]:02X} is not UTF-8; save the file as UTF-8",
@@ -419,8 +433,7 @@ class _StoryReader:
         found = 0
         for match in _RAW_CONTROL.finditer(text):
             pos = match.start()
-            line = text.count("\n", 0, pos) + 1
-            col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            line, col = _line_col(text, pos, _LINE_BREAK)
             self.error(
                 Span(shown, line, col),
                 f"control character U+{ord(match.group()):04X} is not allowed in a story file",
