@@ -208,7 +208,7 @@ class PlainReader:
                 if line is None:
                     self.write("That line is too long to be a command. " + HINT)
                     continue
-                if self.handle(line.strip()) == "quit":
+                if self.handle(line.strip()):
                     break
         except _EndOfInput:
             self.write()
@@ -217,71 +217,74 @@ class PlainReader:
         self.stdout.flush()
         return 0
 
-    def handle(self, command: str) -> str | None:
-        """Act on one line of input; returns "quit" when the reader is done."""
+    def handle(self, command: str) -> bool:
+        """Act on one line of input; True when the reader is done."""
         reading = self.reading
         if _NUMBER.fullmatch(command):
-            if len(command) > 6:
-                count = len(reading.scene.choices)
-                if not count:
-                    return self.refuse("There is no choice to make here.")
-                return self.refuse(f"There is no choice like that here; pick 1 to {count}.")
-            number = int(command)
-            return self.move(lambda: reading.choose(number))
+            count = len(reading.scene.choices)
+            if len(command) > 6 and not count:
+                self.say("There is no choice to make here.")
+            elif len(command) > 6:
+                self.say(f"There is no choice like that here; pick 1 to {count}.")
+            else:
+                number = int(command)
+                self.move(lambda: reading.choose(number))
+            return False
         action = _COMMANDS.get(command.lower())
+        if action == "quit":
+            return True
         if action is None:
             self.write(HINT)
-            return None
-        if action == "quit":
-            return "quit"
-        if action == "help":
+        elif action == "help":
             self.wrap(HELP)
-            return None
-        if action == "notes":
-            notes = reading.scene.notes
-            if notes and text.plain(notes):
-                self.write()
-                self.prose(notes)
-            else:
-                self.write("This scene has no notes.")
-            return None
-        if action == "progress":
+        elif action == "notes":
+            self.show_notes()
+        elif action == "progress":
             self.show_progress()
-            return None
-        if action == "restart":
-            return self.restart()
-        if action == "continue":
+        elif action == "restart":
+            self.restart()
+        elif action == "continue":
             scene = reading.scene
             if scene.next is None and len(scene.choices) > 1:
-                return self.refuse(f"Choose with a number, 1 to {len(scene.choices)}.")
-            if scene.next is None and len(scene.choices) == 1:
-                return self.move(lambda: reading.choose(1))
-            return self.move(reading.continue_)
-        moves = {"toggle": reading.toggle, "back": reading.back, "forward": reading.forward}
-        return self.move(moves[action])
+                self.say(f"Choose with a number, 1 to {len(scene.choices)}.")
+            elif scene.next is None and len(scene.choices) == 1:
+                self.move(lambda: reading.choose(1))
+            else:
+                self.move(reading.continue_)
+        else:
+            moves = {"toggle": reading.toggle, "back": reading.back, "forward": reading.forward}
+            self.move(moves[action])
+        return False
 
     def move(self, step: Callable[[], object]) -> None:
+        """Ask the engine for a move; a refusal is said, a move is saved and shown."""
         try:
             step()
         except Refusal as refusal:
-            return self.refuse(str(refusal))
+            self.say(str(refusal))
+            return
         self.save()
         self.show_scene()
-        return None
 
-    def refuse(self, sentence: str) -> None:
+    def say(self, sentence: str) -> None:
         self.wrap(sentence)
-        return None
+
+    def show_notes(self) -> None:
+        notes = self.reading.scene.notes
+        if notes and text.plain(notes):
+            self.write()
+            self.prose(notes)
+        else:
+            self.write("This scene has no notes.")
 
     def restart(self) -> None:
         line = self.read_line("Restart from the beginning? What you have seen is kept. (y/n) ")
         if line is None or line.strip().lower() not in ("y", "yes"):
             self.write("Not restarted.")
-            return None
+            return
         self.reading.restart()
         self.save()
         self.show_scene()
-        return None
 
 
 def run_plain(
