@@ -10,12 +10,15 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import stories
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 
-from lazyland.engine import Reading
+from lazyland.engine import Reading, Refusal
 from lazyland.model import Choice, Scene, Story, Timeline
 from lazyland.screens.compare import CompareScreen
 from lazyland.screens.confirm import ConfirmScreen
@@ -23,6 +26,7 @@ from lazyland.screens.endings import EndingsScreen, bar, percent
 from lazyland.screens.help import KEYS, HelpScreen
 from lazyland.screens.history import HistoryScreen, StepList
 from lazyland.screens.map import BLANK, MapScreen, TimelineScenes
+from lazyland.text import plain_inline
 from lazyland.themes import MONTAGE_THEME, NIGHT_THEME
 
 MARKUP = "[bold]x[/] [@click=app.quit]q[/]"
@@ -510,7 +514,9 @@ async def test_markup_everywhere_in_compare_is_literal_and_inert() -> None:
             mirror="b",
             ending="e",
         ),
-        "b": Scene("b", "other", "Mirror", "[link=file:///etc/passwd]y[/link] [/", ending="f"),
+        "b": Scene(
+            "b", "other", "Mirror\x1b[2J", "[link=file:///etc/passwd]y[/link] [/", ending="f"
+        ),
     }
     timelines = (Timeline("real", f"Real {MARKUP}"), Timeline("other", "Other"))
     story = Story("t", "T", "a", timelines, scenes)
@@ -522,6 +528,8 @@ async def test_markup_everywhere_in_compare_is_literal_and_inert() -> None:
         assert f"Text {MARKUP}" in shown
         assert f"[i]cap[/i] {MARKUP}" in shown
         assert "[link=file:///etc/passwd]y[/link] [/" in shown
+        # An escape sequence is shown as text, never sent to the terminal.
+        assert "Mirror\\x1b[2J" in shown and "\x1b" not in shown
         title = app.screen.query(".compare-title").first()
         assert static_text(title) == MARKUP
         await pilot.click(title, offset=(MARKUP.index("]q[") + 1, 0))
@@ -591,3 +599,30 @@ def test_snapshot_map(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_snapshot_help(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(HostApp(HelpScreen(reading_at_x())), terminal_size=(100, 40))
+
+
+# --- no spoilers, for any story ----------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(story=stories(max_scenes=12), moves=st.lists(st.integers(0, 9), max_size=12))
+def test_map_rows_name_only_seen_scenes_for_any_story(story: Story, moves: list[int]) -> None:
+    reading = Reading(story)
+    for move in moves:
+        scene = reading.scene
+        try:
+            if scene.choices:
+                reading.choose(move % len(scene.choices) + 1)
+            elif move % 3 == 0 and reading.can_toggle:
+                reading.toggle()
+            else:
+                reading.continue_()
+        except Refusal:
+            break
+    screen = MapScreen(reading)
+    for scene in story.scenes.values():
+        row = str(screen._row(scene).prompt)
+        if scene.id in reading.seen:
+            assert plain_inline(scene.title) in row
+        else:
+            assert row == f"  {BLANK}"
