@@ -52,16 +52,25 @@ def edges(story: Story, scene_id: str) -> Iterator[Edge]:
         yield ("mirror", 0, scene.mirror)
 
 
-def _live_edges(story: Story, scene_id: str) -> list[Edge]:
-    """Moves whose target exists (a story built by hand may name a missing scene)."""
-    return [edge for edge in edges(story, scene_id) if edge[2] in story.scenes]
+Moves = dict[str, list[Edge]]
 
 
-def can_end(story: Story) -> set[str]:
+def moves(story: Story) -> Moves:
+    """Every scene's moves whose target exists (a story built by hand may name a
+    missing scene), worked out once and shared by every pass over the graph."""
+    scenes = story.scenes
+    return {
+        scene_id: [edge for edge in edges(story, scene_id) if edge[2] in scenes]
+        for scene_id in scenes
+    }
+
+
+def can_end(story: Story, graph: Moves | None = None) -> set[str]:
     """Scenes from which some sequence of moves reaches an ending (endings included)."""
-    incoming: dict[str, list[str]] = {scene_id: [] for scene_id in story.scenes}
-    for scene_id in story.scenes:
-        for _, _, target in _live_edges(story, scene_id):
+    graph = moves(story) if graph is None else graph
+    incoming: dict[str, list[str]] = {scene_id: [] for scene_id in graph}
+    for scene_id, out in graph.items():
+        for _, _, target in out:
             incoming[target].append(scene_id)
     found = {scene.id for scene in story.endings()}
     queue = deque(found)
@@ -73,9 +82,10 @@ def can_end(story: Story) -> set[str]:
     return found
 
 
-def loops(story: Story) -> list[list[str]]:
+def loops(story: Story, graph: Moves | None = None) -> list[list[str]]:
     """Strongly connected groups of scenes that form a loop (more than one scene, or a
     scene that leads to itself), each in story order; Tarjan's algorithm without recursion."""
+    graph = moves(story) if graph is None else graph
     order = {scene_id: n for n, scene_id in enumerate(story.scenes)}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -91,7 +101,7 @@ def loops(story: Story) -> list[list[str]]:
         counter += 1
         stack.append(root)
         on_stack.add(root)
-        work.append((root, iter([t for _, _, t in _live_edges(story, root)])))
+        work.append((root, iter([t for _, _, t in graph[root]])))
         while work:
             node, targets = work[-1]
             advanced = False
@@ -101,7 +111,7 @@ def loops(story: Story) -> list[list[str]]:
                     counter += 1
                     stack.append(target)
                     on_stack.add(target)
-                    work.append((target, iter([t for _, _, t in _live_edges(story, target)])))
+                    work.append((target, iter([t for _, _, t in graph[target]])))
                     advanced = True
                     break
                 if target in on_stack:
@@ -120,7 +130,7 @@ def loops(story: Story) -> list[list[str]]:
                     group.append(member)
                     if member == node:
                         break
-                self_loop = any(t == node for _, _, t in _live_edges(story, node))
+                self_loop = any(t == node for _, _, t in graph[node])
                 if len(group) > 1 or self_loop:
                     groups.append(sorted(group, key=order.__getitem__))
     groups.sort(key=lambda g: order[g[0]])
@@ -185,6 +195,7 @@ class WalkReport:
 
 def explore(story: Story) -> WalkReport:
     """Every path at once: one breadth-first pass over scenes and moves."""
+    graph = moves(story)
     visits = dict.fromkeys(story.scenes, 0)
     taken: set[tuple[str, str, int]] = set()
     if story.start in story.scenes:
@@ -193,16 +204,16 @@ def explore(story: Story) -> WalkReport:
         queued = {story.start}
         while queue:
             scene_id = queue.popleft()
-            for kind, index, target in _live_edges(story, scene_id):
+            for kind, index, target in graph[scene_id]:
                 taken.add((scene_id, kind, index))
                 visits[target] += 1
                 if target not in queued:
                     queued.add(target)
                     queue.append(target)
-    ends = can_end(story)
+    ends = can_end(story, graph)
     report = WalkReport(story, EXHAUSTIVE, visits, taken, ends)
     reached = set(report.reached)
-    report.endless = [g for g in loops(story) if g[0] in reached and g[0] not in ends]
+    report.endless = [g for g in loops(story, graph) if g[0] in reached and g[0] not in ends]
     return report
 
 
@@ -215,9 +226,10 @@ def playthroughs(story: Story, runs: int, seed: int, max_steps: int | None = Non
     """
     rng = random.Random(seed)
     limit = max_steps if max_steps is not None else max(100, 4 * len(story.scenes))
+    graph = moves(story)
     visits = dict.fromkeys(story.scenes, 0)
     taken: set[tuple[str, str, int]] = set()
-    ends = can_end(story)
+    ends = can_end(story, graph)
     report = WalkReport(story, RANDOM, visits, taken, ends, seed=seed, runs=runs, max_steps=limit)
     if story.start not in story.scenes:
         return report
@@ -228,7 +240,7 @@ def playthroughs(story: Story, runs: int, seed: int, max_steps: int | None = Non
             if story.scenes[current].is_ending:
                 report.ended += 1
                 break
-            options = _live_edges(story, current) if current in ends else []
+            options = graph[current] if current in ends else []
             if not options:
                 report.stuck += 1
                 break
@@ -244,7 +256,7 @@ def playthroughs(story: Story, runs: int, seed: int, max_steps: int | None = Non
             else:
                 report.cut += 1
     reached = set(report.reached)
-    report.endless = [g for g in loops(story) if g[0] in reached and g[0] not in ends]
+    report.endless = [g for g in loops(story, graph) if g[0] in reached and g[0] not in ends]
     return report
 
 
