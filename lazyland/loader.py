@@ -72,10 +72,11 @@ else:  # pragma: no cover - exercised only without libyaml
 
 # Characters no story string may hold: C0 controls but tab and newline (and a raw
 # carriage return, which YAML reads as a line break), DEL and the C1 controls.
-# The Unicode line and paragraph separators count too: YAML reads them as line
-# breaks that no editor shows, so every line number after them would be wrong.
+# Written raw in a file, the Unicode line and paragraph separators count too: YAML
+# reads them as line breaks that editors may not, so line numbers after them would
+# disagree. Written as escapes in a value they are only characters.
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 

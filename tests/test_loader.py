@@ -738,3 +738,36 @@ def test_pure_python_parser_gives_the_same_result(monkeypatch: pytest.MonkeyPatc
     slow = check_path("s")
     assert fast == slow
     assert {d.code for d in slow} == {"wrong-type", "yaml-anchor"}
+
+
+def test_raw_line_separator_is_refused_so_line_numbers_stay_true() -> None:
+    text = VALID.replace("text: The first scene.", "text: The first\u2028scene.")
+    d = only(diagnose({"story.yaml": text}), "control-char")
+    assert where(d) == ("s/story.yaml", 14, 20)
+
+
+def test_escaped_line_separator_is_only_a_character() -> None:
+    text = VALID.replace("text: The first scene.", 'text: "The first\\Lscene."')
+    story = open_story(write({"story.yaml": text}))
+    assert story.scene("one").text == "The first\u2028scene."
+
+
+def test_lone_carriage_returns_count_as_line_breaks() -> None:
+    data = VALID.replace("\n", "\r").encode().replace(b"title: One", b"title: \xffOne")
+    d = only(diagnose({"story.yaml": data}), "not-utf8")
+    assert where(d) == ("s/story.yaml", 13, 12)
+
+
+def test_generated_large_story_is_clean(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from generate import write_story
+    finally:
+        sys.path.pop(0)
+    folder = write_story(tmp_path / "big", scenes=600, files=3)
+    assert len(list((folder / "scenes").glob("*.yaml"))) == 3
+    story = open_story(folder)
+    assert len(story.scenes) == 600
+    assert check_path(folder) == []
