@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -87,6 +88,25 @@ class HostApp(App[None]):
         super().notify(message, **kwargs)  # type: ignore[arg-type]
 
 
+async def answers(make: Callable[[], Screen], keys: list[str]) -> list[object]:
+    """Open a fresh screen for each key in one host app; what each key dismissed it with."""
+    app = HostApp(make())
+    results: list[object] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key in keys:
+            await pilot.pause()
+            assert app.screen is app.pushed
+            before = app.calls
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.calls == before + 1, key
+            assert app.screen is not app.pushed and app.is_running
+            results.append(app.result)
+            app.pushed = make()
+            await app.push_screen(app.pushed, app.record)
+    return results
+
+
 def screen_text(app: App) -> str:
     """Everything drawn on the terminal right now, as plain lines."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
@@ -155,17 +175,9 @@ async def test_compare_says_so_where_there_is_no_mirror() -> None:
         assert len(app.screen.query(".-no-mirror")) == 1
 
 
-@pytest.mark.parametrize("key", ["escape", "c", "q"])
-async def test_compare_closes_with_none(key: str) -> None:
-    app = HostApp(CompareScreen(reading_at_x()))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, CompareScreen)
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.result is None and app.calls == 1
-        assert not isinstance(app.screen, CompareScreen)
-        assert app.is_running
+async def test_compare_closes_with_none_on_escape_c_and_q() -> None:
+    reading = reading_at_x()
+    assert await answers(lambda: CompareScreen(reading), ["escape", "c", "q"]) == [None] * 3
 
 
 # --- map ---------------------------------------------------------------------
@@ -232,14 +244,9 @@ async def test_map_enter_on_an_unseen_scene_does_nothing() -> None:
         assert any("Not seen yet" in notice for notice in app.notices)
 
 
-@pytest.mark.parametrize("key", ["escape", "m"])
-async def test_map_closes_with_none(key: str) -> None:
-    app = HostApp(MapScreen(reading_at_x()))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.result is None and not isinstance(app.screen, MapScreen)
+async def test_map_closes_with_none_on_escape_and_m() -> None:
+    reading = reading_at_x()
+    assert await answers(lambda: MapScreen(reading), ["escape", "m"]) == [None] * 2
 
 
 async def test_map_stacks_timelines_on_a_narrow_terminal() -> None:
@@ -292,14 +299,9 @@ async def test_history_enter_dismisses_with_the_step_index() -> None:
         assert reading.position == "a"
 
 
-@pytest.mark.parametrize("key", ["escape", "h"])
-async def test_history_closes_with_none(key: str) -> None:
-    app = HostApp(HistoryScreen(reading_at_x()))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.result is None and app.calls == 1
+async def test_history_closes_with_none_on_escape_and_h() -> None:
+    reading = reading_at_x()
+    assert await answers(lambda: HistoryScreen(reading), ["escape", "h"]) == [None] * 2
 
 
 async def test_history_of_thousands_of_steps_stays_one_widget() -> None:
@@ -360,14 +362,9 @@ async def test_endings_names_the_ones_found_only() -> None:
         assert "5 of 6 scenes: 83%" in shown
 
 
-@pytest.mark.parametrize("key", ["escape", "g"])
-async def test_endings_closes_with_none(key: str) -> None:
-    app = HostApp(EndingsScreen(reading_at_x()))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.result is None and app.calls == 1
+async def test_endings_closes_with_none_on_escape_and_g() -> None:
+    reading = reading_at_x()
+    assert await answers(lambda: EndingsScreen(reading), ["escape", "g"]) == [None] * 2
 
 
 def test_bar_shows_a_little_and_never_full_too_soon() -> None:
@@ -414,30 +411,19 @@ async def test_help_explains_the_bundled_timelines() -> None:
         assert "What if is the montage they both dream" in shown
 
 
-@pytest.mark.parametrize("key", ["escape", "f1", "question_mark", "q"])
-async def test_help_closes_with_none(key: str) -> None:
-    app = HostApp(HelpScreen(Reading(make_story())))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.result is None and app.calls == 1
+async def test_help_closes_with_none_on_escape_f1_question_mark_and_q() -> None:
+    reading = reading_at_x()
+    keys = ["escape", "f1", "question_mark", "q"]
+    assert await answers(lambda: HelpScreen(reading), keys) == [None] * 4
 
 
 # --- confirm -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("key", "answer"), [("y", True), ("enter", True), ("n", False), ("escape", False)]
-)
-async def test_confirm_answers_by_key(key: str, answer: bool) -> None:
-    app = HostApp(ConfirmScreen("Start again from the beginning?"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert "Start again from the beginning?" in screen_text(app)
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.result is answer
+async def test_confirm_answers_by_key() -> None:
+    keys = ["y", "enter", "n", "escape"]
+    results = await answers(lambda: ConfirmScreen("Start again from the beginning?"), keys)
+    assert results == [True, True, False, False]
 
 
 @pytest.mark.parametrize(("button", "answer"), [("#confirm-yes", True), ("#confirm-no", False)])
