@@ -295,7 +295,8 @@ def render_text(report: WalkReport) -> str:
     endings = list(story.endings())
     reached_endings = [s for s in endings if report.visits[s.id] > 0]
     lines.append("")
-    lines.append(f"endings reached: {len(reached_endings)}/{len(endings)}")
+    found = "reachable" if report.mode == EXHAUSTIVE else "reached"
+    lines.append(f"endings {found}: {len(reached_endings)}/{len(endings)}")
     for scene in endings:
         mark = "ok " if report.visits[scene.id] else "-- "
         lines.append(

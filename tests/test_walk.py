@@ -240,7 +240,7 @@ def test_text_report_names_the_problems() -> None:
     assert "cannot end from here: 2" in out
     assert "loop-a -> loop-b" in out
     assert "timeline real (What happened): scenes 4/4 (100%)" in out
-    assert "endings reached: 1/2" in out
+    assert "endings reachable: 1/2" in out
 
 
 def test_text_report_keeps_titles_plain_and_safe() -> None:
@@ -322,3 +322,13 @@ def test_walk_exits_2_with_diagnostics_for_an_invalid_story(tmp_path: Path) -> N
 def test_walk_exits_2_for_a_missing_story(tmp_path: Path) -> None:
     result = run(str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "no story at" in result.stderr
+
+
+def test_random_needs_at_least_one_playthrough() -> None:
+    result = run(str(BUNDLED), "--random", "0")
+    assert result.returncode == 2 and "--random" in result.stderr and result.stdout == ""
+
+
+def test_random_text_report_counts_the_playthroughs() -> None:
+    out = render_text(playthroughs(trapped_story(), 10, seed=2))
+    assert "10 random playthroughs, seed 2:" in out and "endings reached:" in out
