@@ -266,7 +266,7 @@ async def test_continue_at_an_ending_says_so() -> None:
         assert app.reading.at_ending
         shown = flat(app)
         assert "The end: The door" in shown
-        assert "1 of 2 endings found" in shown
+        assert "Endings found: 1 of 2" in shown
         await pilot.press("right")
         assert app.reading.position == "d"
         assert "This is an ending; go back, or restart to read again." in messages(app)

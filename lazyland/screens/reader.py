@@ -69,11 +69,12 @@ class ReaderScreen(Screen[None]):
         *_gated("t", "toggle", "Toggle", tooltip="Jump to this moment in the other timeline"),
         *_gated("c", "compare", "Compare", tooltip="This scene and its mirror side by side"),
         Binding("e", "notes", "Notes", tooltip="Show or hide what the scene means"),
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
         Binding("m", "map", "Map"),
         Binding("h", "history", "History"),
         Binding("g", "endings", "Endings"),
-        Binding("r", "restart", "Restart"),
-        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        # Restart is rare and asks first; it lives in help and the palette, not the footer.
+        Binding("r", "restart", "Restart", show=False),
         Binding("q", "app.quit", "Quit"),
         Binding("pageup", "page(-1)", "Scroll up", show=False),
         Binding("pagedown", "page(1)", "Scroll down", show=False),
@@ -163,7 +164,7 @@ class ReaderScreen(Screen[None]):
                 Text.assemble(
                     ("The end: ", "bold"),
                     inline(scene.ending, style="bold"),
-                    f"\n{found} of {total} endings found \u00b7 b goes back \u00b7 r restarts",
+                    f"\nEndings found: {found} of {total} \u00b7 b goes back \u00b7 r restarts",
                 )
             )
         self.query_one(NotesPanel).show_scene(scene)
