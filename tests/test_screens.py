@@ -612,3 +612,30 @@ def test_map_rows_name_only_seen_scenes_for_any_story(story: Story, moves: list[
             assert plain_inline(scene.title) in row
         else:
             assert row == f"  {BLANK}"
+
+
+# --- the smallest terminal ---------------------------------------------------
+
+
+async def test_every_screen_draws_at_the_smallest_size() -> None:
+    reading = reading_at_x()
+    screens: list[tuple[Screen, str]] = [
+        (CompareScreen(reading), "Welcome to the club"),
+        (MapScreen(reading), "The same jazz bar"),
+        (HistoryScreen(reading), "3  What if · The same jazz bar"),
+        (EndingsScreen(reading), "Endings found: 0 of 2"),
+        (HelpScreen(reading), "Help"),
+        (ConfirmScreen("Start again?"), "Start again?"),
+    ]
+    app = HostApp(screens[0][0])
+    async with app.run_test(size=(40, 12)) as pilot:
+        for index, (screen, words) in enumerate(screens):
+            if index:
+                await app.push_screen(screen, app.record)
+            await pilot.pause()
+            shown = screen_text(app)
+            assert words in shown, type(screen).__name__
+            assert "esc" in shown or "y Yes" in shown  # the footer still fits
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is not screen
