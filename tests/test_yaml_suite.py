@@ -204,3 +204,34 @@ def test_spliced_valid_story_gives_located_diagnostics(folder: Path, text: str) 
 def test_hostile_include_file_gives_located_diagnostics(folder: Path, more: bytes) -> None:
     manifest = VALID.replace("scenes:\n", "include:\n  - more.yaml\nscenes:\n")
     load_bytes(folder, manifest.encode(), b"scenes:\n" + more)
+
+
+# ---------------------------------------------------------------- without libyaml
+
+
+@pytest.fixture
+def pure_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read with PyYAML's pure-Python parser, as an install without libyaml would."""
+    import yaml
+
+    from lazyland import loader
+
+    monkeypatch.setattr(loader, "_parser", lambda text: yaml.SafeLoader(text))
+
+
+@pytest.mark.skipif(not CASES, reason="the YAML test suite is not beside the repository")
+@pytest.mark.usefixtures("pure_parser")
+def test_yaml_suite_with_the_pure_python_parser() -> None:
+    for case in CASES:
+        assert_located(load_story(case), {str(case): case.read_bytes()})
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=st.one_of(near_yaml, spliced()))
+@pytest.mark.usefixtures("pure_parser")
+def test_near_yaml_with_the_pure_python_parser(folder: Path, text: str) -> None:
+    load_bytes(folder, encode(text), b"scenes: {}\n")
