@@ -238,12 +238,17 @@ def run_check(paths: list[str], strict: bool, output_format: str) -> int:
         f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
         f" in {len(paths)} {'story' if len(paths) == 1 else 'stories'}"
     )
-    if output_format == "json":
-        sys.stdout.write(json.dumps([d.as_dict() for d in diagnostics], indent=2) + "\n")
-        sys.stdout.flush()
-        print(summary, file=sys.stderr)
-    else:
-        _print_text(diagnostics, summary)
+    try:
+        if output_format == "json":
+            sys.stdout.write(json.dumps([d.as_dict() for d in diagnostics], indent=2) + "\n")
+            sys.stdout.flush()
+            print(summary, file=sys.stderr)
+        else:
+            _print_text(diagnostics, summary)
+    except BrokenPipeError:
+        # The reader of the output went away (`| head`); nothing left to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     if any(d.code == "unreadable" for d in diagnostics):
         return 2
     return 1 if errors else 0
