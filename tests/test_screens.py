@@ -267,9 +267,9 @@ async def test_history_lists_every_step_newest_last_and_highlighted() -> None:
         await pilot.pause()
         steps = app.screen.query_one(StepList)
         rows = [
-            "1  What happened · After the audition",
-            "2  What happened · Welcome to the club",
-            "3  What if · The same jazz bar  · you are here",
+            "1   What happened  After the audition",
+            "2   What happened  Welcome to the club",
+            "3   What if  The same jazz bar  · you are here",
         ]
         assert [steps.row_text(i).plain for i in range(steps.count)] == rows
         shown = screen_text(app)
@@ -318,12 +318,12 @@ async def test_history_of_thousands_of_steps_stays_one_widget() -> None:
         assert len(steps._rows) < 100
         # The newest step is in view without scrolling by hand.
         shown = screen_text(app)
-        assert "3000  What happened · The door  · you are here" in shown
-        assert "   1  What happened · After the audition" not in shown
+        assert "3000   What happened  The door  · you are here" in shown
+        assert "   1   What happened  After the audition" not in shown
         await pilot.press("home")
         await pilot.pause()
         assert steps.cursor == 0
-        assert "   1  What happened · After the audition" in screen_text(app)
+        assert "   1   What happened  After the audition" in screen_text(app)
         await pilot.press("pagedown", "down")
         assert steps.cursor == steps.scrollable_content_region.height
         await pilot.press("end", "enter")
@@ -480,9 +480,9 @@ async def test_markup_title_is_literal_in_history_and_clicking_it_only_picks_it(
     app = HostApp(HistoryScreen(reading_at_x(markup_story())))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert f"2  What happened · {MARKUP}" in screen_text(app)
+        assert f"2   What happened  {MARKUP}" in screen_text(app)
         steps = app.screen.query_one(StepList)
-        # "2  What happened · " is 19 cells; click on the "q" of the fake link.
+        # "2   What happened  " is 19 cells; click on the "q" of the fake link.
         await pilot.click(steps, offset=(1 + 19 + MARKUP.index("]q[") + 1, 2))
         await pilot.pause()
         assert app.is_running
@@ -622,7 +622,7 @@ async def test_every_screen_draws_at_the_smallest_size() -> None:
     screens: list[tuple[Screen, str]] = [
         (CompareScreen(reading), "Welcome to the club"),
         (MapScreen(reading), "The same jazz bar"),
-        (HistoryScreen(reading), "3  What if · The same jazz bar"),
+        (HistoryScreen(reading), "3   What if  The same jazz bar"),
         (EndingsScreen(reading), "Endings found: 0 of 2"),
         (HelpScreen(reading), "Help"),
         (ConfirmScreen("Start again?"), "Start again?"),

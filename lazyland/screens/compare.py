@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, Vertical
 from textual.screen import ModalScreen
+from textual.theme import Theme
 from textual.widgets import Footer, Static
 
 from lazyland.text import inline, rich_text
@@ -24,6 +25,10 @@ def timeline_class(story: Story, timeline_id: str) -> str:
     return "-timeline-real" if theme_for(story, timeline_id) == NIGHT else "-timeline-other"
 
 
+def _var(theme: Theme, name: str) -> str:
+    return theme.variables.get(name, theme.primary)
+
+
 # Each timeline's colours, taken from its theme so these screens match the reader:
 # name -> (real, other). Used as @real-NAME / @other-NAME in the screens' CSS.
 COLOURS: dict[str, tuple[str, str]] = {
@@ -32,8 +37,17 @@ COLOURS: dict[str, tuple[str, str]] = {
     "badge": (NIGHT_THEME.secondary or "#3b4f86", MONTAGE_THEME.primary or "#d6407f"),
     "badge-ink": ("#f2f5ff", "#fff6ec"),
     "title": (NIGHT_THEME.accent or "#e6c86e", MONTAGE_THEME.primary or "#d6407f"),
-    # Readable on both a night and a montage background.
-    "mark": (NIGHT_THEME.primary or "#6f8fd8", MONTAGE_THEME.primary or "#d6407f"),
+    "cursor": (
+        _var(NIGHT_THEME, "block-cursor-background"),
+        _var(MONTAGE_THEME, "block-cursor-background"),
+    ),
+    "cursor-ink": (
+        _var(NIGHT_THEME, "block-cursor-foreground"),
+        _var(MONTAGE_THEME, "block-cursor-foreground"),
+    ),
+    "cursor-blurred": (NIGHT_THEME.panel or "#1a2444", MONTAGE_THEME.panel or "#ffd3a8"),
+    # Mid-tones, readable on a dark theme and a light one alike.
+    "bar": (NIGHT_THEME.primary or "#6f8fd8", MONTAGE_THEME.primary or "#d6407f"),
 }
 
 
@@ -45,10 +59,31 @@ def paint(css: str) -> str:
     return css
 
 
-def mark_style(story: Story, timeline_id: str) -> str:
-    """A Rich style for naming a timeline inside a line of text (history, progress)."""
-    real, other = COLOURS["mark"]
-    return f"bold {real if timeline_class(story, timeline_id) == '-timeline-real' else other}"
+def _pick(name: str, story: Story, timeline_id: str) -> str:
+    real, other = COLOURS[name]
+    return real if timeline_class(story, timeline_id) == "-timeline-real" else other
+
+
+def chip(story: Story, timeline_id: str, width: int = 0) -> Text:
+    """A timeline's label as a small badge in its colours, readable under any app theme.
+
+    ``width`` pads the label so that a column of chips lines up.
+    """
+    try:
+        label = inline(story.timeline(timeline_id).label)
+    except KeyError:
+        label = Text(timeline_id)
+    text = Text(" ", end="")
+    text.append_text(label)
+    text.append(" " * (max(width - label.cell_len, 0) + 1))
+    ink, ground = _pick("badge-ink", story, timeline_id), _pick("badge", story, timeline_id)
+    text.stylize(f"bold {ink} on {ground}")
+    return text
+
+
+def bar_style(story: Story, timeline_id: str) -> str:
+    """The colour of a timeline's progress bar."""
+    return _pick("bar", story, timeline_id)
 
 
 class CompareScreen(ModalScreen[None]):

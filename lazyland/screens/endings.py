@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from lazyland.screens.compare import mark_style
+from lazyland.screens.compare import bar_style, chip
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -57,23 +57,22 @@ class TimelineProgress(Widget):
 
     def render(self) -> Text:
         story = self.reading.story
-        rows = []
-        for timeline in story.timelines:
-            total = sum(1 for _ in story.scenes_in(timeline.id))
-            done = len(self.reading.seen_in(timeline.id))
-            style = mark_style(story, timeline.id)
-            rows.append((inline(timeline.label, style=style), done, total, style))
-        label_width = max((label.cell_len for label, *_ in rows), default=0)
-        count_width = max((len(f"{d} of {t}") for _, d, t, _ in rows), default=0)
-        room = self.size.width - label_width - count_width - 4
+        counts = [
+            (t.id, len(self.reading.seen_in(t.id)), sum(1 for _ in story.scenes_in(t.id)))
+            for t in story.timelines
+        ]
+        label_width = max((inline(t.label).cell_len for t in story.timelines), default=0)
+        count_width = max((len(f"{d} of {n}") for _, d, n in counts), default=0)
+        # The chip adds a space either side of the label; two spaces around the bar.
+        room = self.size.width - (label_width + 2) - count_width - 4
         width = max(4, min(BAR_WIDTH, room))
         lines = Text(end="")
-        for index, (label, done, total, style) in enumerate(rows):
+        for index, (timeline_id, done, total) in enumerate(counts):
             if index:
                 lines.append("\n")
-            lines.append_text(label)
-            lines.append(" " * (label_width - label.cell_len + 2))
-            lines.append_text(bar(done, total, width=width, style=style))
+            lines.append_text(chip(story, timeline_id, width=label_width))
+            lines.append("  ")
+            lines.append_text(bar(done, total, width=width, style=bar_style(story, timeline_id)))
             lines.append(f"  {done} of {total}")
         return lines
 

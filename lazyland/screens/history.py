@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
 
-from lazyland.screens.compare import mark_style
+from lazyland.screens.compare import chip
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -197,9 +197,7 @@ class HistoryScreen(ModalScreen[int | None]):
         # A snapshot: the reading does not move while this screen is open.
         self._history = reading.history
         story = reading.story
-        self._labels = {
-            t.id: inline(t.label, style=mark_style(story, t.id)) for t in story.timelines
-        }
+        self._labels = {t.id: chip(story, t.id) for t in story.timelines}
 
     def compose(self) -> ComposeResult:
         steps = len(self._history)
@@ -213,10 +211,11 @@ class HistoryScreen(ModalScreen[int | None]):
         history = self._history
         scene = self.reading.story.scenes[history[index]]
         width = len(str(len(history)))
-        row = Text(f"{index + 1:>{width}}  ", style="dim")
+        row = Text(end="")
+        row.append(f"{index + 1:>{width}}  ", style="dim")
         label = self._labels.get(scene.timeline)
-        row.append_text(label if label is not None else Text(scene.timeline))
-        row.append(" · ")
+        row.append_text(label if label is not None else chip(self.reading.story, scene.timeline))
+        row.append(" ")
         row.append_text(inline(scene.title))
         if index == len(history) - 1:
             row.append("  · you are here", style="italic")

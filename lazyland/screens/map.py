@@ -105,6 +105,22 @@ class MapScreen(ModalScreen[str | None]):
         background: @other-ground;
         color: @other-ink;
     }
+    MapScreen .-timeline-real OptionList > .option-list--option-highlighted {
+        background: @real-cursor-blurred;
+        color: @real-ink;
+    }
+    MapScreen .-timeline-real OptionList:focus > .option-list--option-highlighted {
+        background: @real-cursor;
+        color: @real-cursor-ink;
+    }
+    MapScreen .-timeline-other OptionList > .option-list--option-highlighted {
+        background: @other-cursor-blurred;
+        color: @other-ink;
+    }
+    MapScreen .-timeline-other OptionList:focus > .option-list--option-highlighted {
+        background: @other-cursor;
+        color: @other-cursor-ink;
+    }
     """)
 
     def __init__(self, reading: Reading) -> None:
