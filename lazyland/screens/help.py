@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from lazyland.screens.compare import chip
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def timelines_text(story: Story) -> Text:
     bundled = story.id == "la-la-land" and {t.id for t in story.timelines} == set(BUNDLED_TIMELINES)
     if bundled:
         for timeline in story.timelines:
-            text.append_text(inline(timeline.label, style="bold"))
+            text.append_text(chip(story, timeline.id))
             text.append(" " + BUNDLED_TIMELINES[timeline.id] + "\n\n")
     else:
         count = len(story.timelines)
