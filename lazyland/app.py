@@ -64,11 +64,11 @@ class LazylandApp(App[None]):
         self.reading = reading
         self.store = store
         self.settings = settings
-        self.animate = animate
+        self.animate_reveal = animate
         self.notices = list(notices)
         self.resumed = resumed
         self.story_path = Path(story_path) if story_path is not None else None
-        self.watch = watch
+        self.watch_story = watch
         self.reload_errors: list[str] = []
         self._save_notice_given = False
         self._timeline_theme: str | None = None
@@ -90,7 +90,7 @@ class LazylandApp(App[None]):
 
     @property
     def reveal_animated(self) -> bool:
-        if not self.animate or self.animation_level == "none":
+        if not self.animate_reveal or self.animation_level == "none":
             return False
         return bool(getattr(self.settings, "animation", True))
 
@@ -113,7 +113,7 @@ class LazylandApp(App[None]):
         if self.resumed:
             title = plain_inline(self.reading.scene.title)
             self.say(f"Resumed at {title} \u00b7 r restarts")
-        if self.watch and self.story_path is not None:
+        if self.watch_story and self.story_path is not None:
             self._mtimes = self._story_mtimes()
             self.set_interval(WATCH_INTERVAL, self.check_story_changed)
         self.log(f"lazyland started in {(time.perf_counter() - STARTED) * 1000:.0f} ms")

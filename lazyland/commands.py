@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # (name, help, reader screen action); help is fixed text, as Textual reads it as markup.
 ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Toggle timeline", "Jump to this moment in the other timeline", "toggle"),
+    ("Toggle timeline", "Jump to this moment in the other timeline", "toggle_timeline"),
     ("Compare", "This scene and its mirror side by side", "compare"),
     ("Notes", "Show or hide what the scene means", "notes"),
     ("Story map", "Scenes by timeline; jump to one already read", "map"),

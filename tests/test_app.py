@@ -885,3 +885,48 @@ async def test_every_static_on_the_reader_has_markup_off() -> None:
         statics = list(app.screen.query(Static))
         assert len(statics) >= 6
         assert all(not s._render_markup for s in statics), [s for s in statics if s._render_markup]
+
+
+STORY_YAML = """\
+format: 1
+id: watched
+title: Watched
+start: one
+timelines:
+  real:
+    label: What happened
+scenes:
+  one:
+    timeline: real
+    title: First
+    text: The first scene.
+    next: two
+  two:
+    timeline: real
+    title: {title}
+    text: The second scene.
+    ending: The end
+"""
+
+
+async def test_watch_reloads_a_real_story_file_after_an_edit(tmp_path: Path) -> None:
+    from lazyland.loader import open_story
+
+    story_file = tmp_path / "story.yaml"
+    story_file.write_text(STORY_YAML.format(title="Second"))
+    app = make_app(Reading(open_story(story_file)), story_path=story_file, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        assert "Second" in screen_text(app)
+        story_file.write_text(STORY_YAML.format(title="Second, rewritten"))
+        assert app.reload_story()
+        await pilot.pause()
+        assert app.reading.position == "two"
+        assert "Second, rewritten" in screen_text(app)
+        story_file.write_text(STORY_YAML.format(title="Broken") + "    next: nowhere\n")
+        assert not app.reload_story()
+        await pilot.pause()
+        assert "Second, rewritten" in screen_text(app)
+        assert any(e.endswith("[unknown-scene]") for e in app.reload_errors)
+        assert any(e.endswith("[scene-exits]") for e in app.reload_errors)
+        assert app.reading.position == "two"

@@ -35,7 +35,15 @@ NARROW_WIDTH = 100
 
 # Moves the engine may refuse. Each has a hidden twin binding on the same key
 # that runs when the move is disabled, so the key still explains itself.
-GATED = frozenset({"continue", "back", "forward", "toggle", "compare", "choose"})
+# Gated actions and the engine move whose refusal explains each one.
+GATED = {
+    "continue": "continue_",
+    "back": "back",
+    "forward": "forward",
+    "toggle_timeline": "toggle",
+    "compare": "toggle",
+    "choose": "choose",
+}
 
 # Keys that act at once even while text is still being revealed.
 KEYS_THROUGH_REVEAL = frozenset({"q", "ctrl+q", "ctrl+p", "ctrl+c"})
@@ -66,7 +74,9 @@ class ReaderScreen(Screen[None]):
         Binding("down", "highlight(1)", "Next choice", show=False),
         *_gated("left,backspace,b", "back", "Back", key_display="\u2190"),
         *_gated("f", "forward", "Forward"),
-        *_gated("t", "toggle", "Toggle", tooltip="Jump to this moment in the other timeline"),
+        *_gated(
+            "t", "toggle_timeline", "Toggle", tooltip="Jump to this moment in the other timeline"
+        ),
         *_gated("c", "compare", "Compare", tooltip="This scene and its mirror side by side"),
         Binding("e", "notes", "Notes", tooltip="Show or hide what the scene means"),
         Binding("f1,question_mark", "help", "Help", key_display="?"),
@@ -226,7 +236,7 @@ class ReaderScreen(Screen[None]):
             return True if reading.can_back else None
         if action == "forward":
             return True if reading.can_forward else None
-        if action in ("toggle", "compare"):
+        if action in ("toggle_timeline", "compare"):
             return True if reading.can_toggle else None
         if action == "choose":
             number = parameters[0] if parameters else 0
@@ -252,19 +262,16 @@ class ReaderScreen(Screen[None]):
     def action_forward(self) -> None:
         self.move(Reading.forward)
 
-    def action_toggle(self) -> None:
+    def action_toggle_timeline(self) -> None:
         self.move(Reading.toggle)
 
     def action_refuse(self, name: str, *args: object) -> None:
         """A disabled move's key: let the engine say why it cannot be done."""
-        if name not in GATED:
+        move = GATED.get(name)
+        if move is None:
             return
-        if name == "compare":
-            name = "toggle"
-        elif name == "continue":
-            name = "continue_"
         try:
-            getattr(self.reading, name)(*args)
+            getattr(self.reading, move)(*args)
         except Refusal as refusal:
             self.lazyland.say(str(refusal))
             return
