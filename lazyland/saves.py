@@ -149,6 +149,9 @@ class SaveStore:
 
     def _aside(self, reason: str, message: str) -> str:
         moved = set_aside(self.path, reason)
+        if moved is None and not os.path.lexists(self.path):
+            # Another reader of the same story moved it first.
+            return f"{message}; it was set aside and the story starts afresh."
         if moved is None:
             # Could not move it: do not write over it either.
             self.enabled = False

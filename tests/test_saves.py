@@ -364,3 +364,38 @@ def test_two_stores_writing_at_once_always_leave_a_whole_file(story, tmp_path):
     assert notices == []
     assert loaded in readings
     assert [p.name for p in tmp_path.iterdir()] == ["sample.json"]
+
+
+def test_a_corrupt_save_moved_by_another_reader_first_keeps_saving_on(story, store, monkeypatch):
+    store.folder.mkdir(parents=True)
+    store.path.write_text("{")
+    real_replace = os.replace
+
+    def other_reader_was_quicker(source, target):
+        real_replace(source, store.folder / "elsewhere")
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(saves.os, "replace", other_reader_was_quicker)
+    loaded, notices = store.load()
+    monkeypatch.undo()
+    assert loaded is None
+    assert notices == ["Your save was damaged; it was set aside and the story starts afresh."]
+    assert store.enabled
+    assert store.save(Reading(story)) is None
+
+
+def test_a_save_that_cannot_be_moved_aside_is_not_written_over(story, store, monkeypatch):
+    store.folder.mkdir(parents=True)
+    store.path.write_text("{")
+
+    def stuck(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(saves.os, "replace", stuck)
+    loaded, notices = store.load()
+    monkeypatch.undo()
+    assert loaded is None
+    assert "left in place and saving is off" in notices[0]
+    assert not store.enabled
+    assert store.save(Reading(story)) is None
+    assert store.path.read_text() == "{"
