@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
 from rich.style import Style
 from rich.text import Text
 
@@ -31,20 +30,21 @@ _STYLES: dict[tuple[bool, bool], Style | None] = {
 }
 
 
-def _asterisks_only(md: MarkdownIt) -> MarkdownIt:
-    """Keep markdown-it's emphasis rule for ``*`` but leave ``_`` literal, as the format says."""
+@lru_cache(maxsize=1)
+def _emphasis_parser():  # type: ignore[no-untyped-def]
+    """markdown-it-py with only ``*`` emphasis on, built on first use: it is slow to import."""
+    from markdown_it import MarkdownIt
     from markdown_it.rules_inline import emphasis
 
-    def tokenize(state, silent):  # type: ignore[no-untyped-def]
+    def asterisks_only(state, silent):  # type: ignore[no-untyped-def]
+        # The format's only marks are * and **; an underscore stays literal.
         if state.src[state.pos] != "*":
             return False
         return emphasis.tokenize(state, silent)
 
-    md.inline.ruler.at("emphasis", tokenize)
+    md = MarkdownIt("zero").enable(["emphasis"])
+    md.inline.ruler.at("emphasis", asterisks_only)
     return md
-
-
-_inline = _asterisks_only(MarkdownIt("zero").enable(["emphasis"]))
 
 
 def scrub(value: str) -> str:
@@ -63,9 +63,11 @@ def paragraphs(value: str) -> list[str]:
 @lru_cache(maxsize=1024)
 def _spans(paragraph: str) -> tuple[tuple[str, bool, bool], ...]:
     """A paragraph as runs of (text, emphasis, strong)."""
+    if "*" not in paragraph:
+        return ((paragraph, False, False),)
     runs: list[tuple[str, bool, bool]] = []
     em = strong = 0
-    for block in _inline.parseInline(paragraph):
+    for block in _emphasis_parser().parseInline(paragraph):
         for token in block.children or ():
             if token.type == "em_open":
                 em += 1

@@ -56,3 +56,12 @@ def test_any_text_renders_without_control_characters(value: str) -> None:
     forbidden = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"}
     assert not forbidden & set(output)
     assert not forbidden & set(text.plain(value))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="*")))
+def test_text_without_asterisks_skips_the_parser_and_reads_the_same(value: str) -> None:
+    for paragraph in text.paragraphs(value):
+        parsed = text._emphasis_parser().parseInline(paragraph)
+        through_parser = "".join(t.content for block in parsed for t in block.children or ())
+        assert "".join(run for run, _, _ in text._spans(paragraph)) == through_parser
