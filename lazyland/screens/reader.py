@@ -186,20 +186,22 @@ class ReaderScreen(Screen[None]):
         if not narration.revealing:
             self._show_ways_on()
         self.lazyland.apply_timeline_theme()
-        # The footer rebuilds itself on every refresh, so refresh only when a key's state changed.
+        # The footer rebuilds itself on every refresh, so refresh only when a key it shows
+        # changed state (number keys are hidden, and checked afresh on each press anyway).
         gates = (
             reading.can_continue or bool(scene.choices),
             reading.can_back,
             reading.can_forward,
             reading.can_toggle,
-            len(scene.choices),
         )
         if gates != self._gates:
             self._gates = gates
             self.refresh_bindings()
 
     def on_narration_revealed(self, _: Narration.Revealed) -> None:
-        self._show_ways_on()
+        # A late message from the previous scene must not show this one's choices early.
+        if not self.revealing:
+            self._show_ways_on()
 
     def _show_ways_on(self) -> None:
         self.query_one(ChoiceList).display = True
