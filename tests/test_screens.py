@@ -639,3 +639,30 @@ async def test_every_screen_draws_at_the_smallest_size() -> None:
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is not screen
+
+
+# --- the bundled story -------------------------------------------------------
+
+
+async def test_bundled_story_help_and_a_fresh_map() -> None:
+    from lazyland.loader import open_story
+    from lazyland.paths import bundled_story
+
+    story = open_story(bundled_story())
+    reading = Reading(story)
+    app = HostApp(HelpScreen(reading))
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        shown = flat_text(app)
+        assert "What happened is the night as the film tells it" in shown
+        assert "What if is the montage they both dream" in shown
+    app = HostApp(MapScreen(reading))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert plain_inline(story.scene(story.start).title) in shown
+        for scene in story.scenes.values():
+            if scene.id != story.start and scene.title != story.scene(story.start).title:
+                assert plain_inline(scene.title) not in shown, scene.id
+        total = sum(1 for _ in story.scenes_in(reading.timeline.id))
+        assert f"1 of {total} seen" in shown
