@@ -126,10 +126,12 @@ class MapScreen(ModalScreen[str | None]):
     def __init__(self, reading: Reading) -> None:
         super().__init__()
         self.reading = reading
+        # A snapshot: the reading does not move while the map is open.
+        self._seen = reading.seen
 
     def compose(self) -> ComposeResult:
         story = self.reading.story
-        seen = self.reading.seen
+        seen = self._seen
         total = sum(1 for _ in story.scenes)
         heading = Text(f"Story map: {len(seen & set(story.scenes))} of {total} scenes seen")
         with Vertical(id="map-box"):
@@ -153,7 +155,7 @@ class MapScreen(ModalScreen[str | None]):
         yield Footer()
 
     def _row(self, scene: Scene) -> Option:
-        if scene.id not in self.reading.seen:
+        if scene.id not in self._seen:
             return Option(Text(f"  {BLANK}", style="dim"))
         current = scene.id == self.reading.position
         row = Text("▶ " if current else "  ")
