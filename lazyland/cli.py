@@ -94,8 +94,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return play(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`); say nothing more, like other tools.
+        _silence_stdout()
+        return 141
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _run_command(command: str, args: argparse.Namespace) -> int:

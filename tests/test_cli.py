@@ -38,3 +38,21 @@ def test_unknown_option_is_a_usage_error_without_traceback() -> None:
 def test_check_without_a_story_is_a_usage_error(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["check"]) == 2
     assert "STORY" in capsys.readouterr().err
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
+    for args in (["--plain", "--new"], ["graph", "story/la-la-land"], ["walk", "story/la-la-land"]):
+        # `head -c 1` reads one byte and closes the pipe while lazyland is still writing.
+        result = subprocess.run(
+            f"{sys.executable} -m lazyland {' '.join(args)} | head -c 1 >/dev/null",
+            shell=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        assert "Traceback" not in result.stderr, args
