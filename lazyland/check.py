@@ -199,12 +199,13 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def check_path(path: str | os.PathLike[str], strict: bool = False) -> list[Diagnostic]:
     """Load and check one story; every diagnostic, sorted. With strict, warnings are errors."""
-    from lazyland.loader import load_story
+    from lazyland.loader import load_story, paused_gc
 
-    result = load_story(path)
-    diagnostics = list(result.diagnostics)
-    if result.story is not None:
-        diagnostics.extend(check_story(result.story))
+    with paused_gc():
+        result = load_story(path)
+        diagnostics = list(result.diagnostics)
+        if result.story is not None:
+            diagnostics.extend(check_story(result.story))
     if strict:
         diagnostics = [
             Diagnostic(d.span, "error", d.message, d.code) if not d.is_error else d
