@@ -77,8 +77,9 @@ else:  # pragma: no cover - exercised only without libyaml
 # carriage return, which YAML reads as a line break), DEL and the C1 controls.
 # Written raw in a file, the Unicode line and paragraph separators count too: YAML
 # reads them as line breaks that editors may not, so line numbers after them would
-# disagree. Written as escapes in a value they are only characters.
-_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# disagree. Written as escapes in a value they are only characters. U+FFFE and
+# U+FFFF are refused here too, as YAML refuses them, so they get a place.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")

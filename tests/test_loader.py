@@ -771,3 +771,25 @@ def test_generated_large_story_is_clean(tmp_path: Path) -> None:
     story = open_story(folder)
     assert len(story.scenes) == 600
     assert check_path(folder) == []
+
+
+def test_noncharacter_that_yaml_refuses_is_located() -> None:
+    text = VALID.replace("    title: One", '    title: "On\ufffee"')
+    d = only(diagnose({"story.yaml": text}), "control-char")
+    assert where(d) == ("s/story.yaml", 13, 15)
+
+
+def test_loading_restores_the_garbage_collector() -> None:
+    import gc
+
+    write({"story.yaml": VALID})
+    assert gc.isenabled()
+    load_story("s")
+    check_path("s")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_story("s")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
