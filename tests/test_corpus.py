@@ -480,6 +480,68 @@ def test_escape_written_as_yaml_escape_never_reaches_the_screen() -> None:
     assert "\\x1b[31malert" in line.plain
 
 
+async def test_lookalikes_are_literal_in_the_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Static
+
+    from lazyland.app import LazylandApp
+    from lazyland.engine import Reading
+    from lazyland.saves import SaveStore
+    from lazyland.settings import Settings
+    from lazyland.widgets.narration import Narration
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    story = open_story(CORPUS / "valid-markup-lookalikes")
+    app = LazylandApp(
+        Reading(story), store=SaveStore(story, tmp_path), settings=Settings(), animate=False
+    )
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+
+        def on_screen() -> str:
+            strips = app.screen._compositor.render_strips()
+            return " ".join("\n".join(strip.text for strip in strips).split())
+
+        shown = on_screen()
+        for literal in (
+            "[bold]stays literal[/bold]",
+            "[@click=app.quit]this[/]",
+            "[link=https://example.com]here[/link]",
+            "\\x1b[31m",
+            "&lt;b&gt;",
+            "[b]Brackets[/b] and [/",
+            "[bold]Take the [@click=app.bell]first[/][/bold]",
+        ):
+            assert literal in shown, literal
+        assert "\x1b" not in shown
+        # The title widget holds exactly the story's characters.
+        title = app.screen.query_one("#title", Static)
+        assert str(title.render()) == "[b]Brackets[/b] and [/"
+        # Clicking the text where the fake action sits does nothing but finish a reveal.
+        await pilot.click(Narration)
+        await pilot.pause()
+        assert app.is_running
+        assert app.reading.position == "brackets"
+        # The banner, the notes, the other timeline and the ending are literal too.
+        assert "[reverse]What happened[/reverse]" in shown
+        await pilot.press("e")
+        await pilot.pause()
+        assert "[on red]notes[/] {braces} $variable %s %(name)s {0}" in on_screen()
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.reading.position == "other-side"
+        shown = on_screen()
+        assert "[link=https://example.com]What if[/link]" in shown
+        assert "[i]Both[/i]" in shown
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.reading.position == "the-end"
+        assert "[blink]The end[/blink]" in on_screen()
+        assert app.is_running
+
+
 # --- the public YAML test suite, each document as a one-file story --------------------
 
 SUITE_FILES = sorted(YAML_SUITE.glob("*.yaml")) if YAML_SUITE.is_dir() else []

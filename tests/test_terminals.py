@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from lazyland.app import LazylandApp
 from lazyland.engine import Reading
@@ -27,8 +26,6 @@ from lazyland.settings import Settings
 from lazyland.text import plain_inline, rich_text
 from lazyland.widgets.choices import ChoiceList
 from lazyland.widgets.narration import Narration
-
-CORPUS = Path(__file__).parent / "corpus"
 
 WIDTHS = sorted(
     set(range(20, 301, 20))
@@ -224,30 +221,3 @@ async def test_resize_during_reveal_of_the_next_scene_and_keys_keep_working(
             narration.finish()
             await pilot.pause()
         assert not narration.revealing
-
-
-async def test_hostile_story_text_is_literal_on_screen(tmp_path: Path) -> None:
-    story = open_story(CORPUS / "valid-markup-lookalikes")
-    app = make_app(Reading(story), tmp_path)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await pilot.pause()
-        shown = " ".join(screen_text(app).split())
-        for literal in (
-            "[bold]stays literal[/bold]",
-            "[@click=app.quit]this[/]",
-            "[link=https://example.com]here[/link]",
-            "\\x1b[31m",
-            "&lt;b&gt;",
-            "[b]Brackets[/b] and [/",
-            "[bold]Take the [@click=app.bell]first[/][/bold]",
-        ):
-            assert literal in shown, literal
-        assert "\x1b" not in shown
-        # The title widget holds exactly the story's characters.
-        title = app.screen.query_one("#title", Static)
-        assert str(title.render()) == "[b]Brackets[/b] and [/"
-        # Clicking the text where the fake action sits does nothing but finish a reveal.
-        await pilot.click(Narration)
-        await pilot.pause()
-        assert app.is_running
-        assert app.reading.position == "brackets"
