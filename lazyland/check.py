@@ -197,6 +197,12 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=lambda d: (d.span, d.code, d.message))
 
 
+# A file that could not be read to its end leaves the story with only part of what
+# its author wrote; graph checks on that part would report scenes and exits that are
+# in the file after all, so they wait until the file reads cleanly.
+CUT_SHORT = frozenset({"yaml-syntax", "too-deep", "too-large", "not-utf8", "unreadable"})
+
+
 def check_path(path: str | os.PathLike[str], strict: bool = False) -> list[Diagnostic]:
     """Load and check one story; every diagnostic, sorted. With strict, warnings are errors."""
     from lazyland.loader import load_story, paused_gc
@@ -204,7 +210,8 @@ def check_path(path: str | os.PathLike[str], strict: bool = False) -> list[Diagn
     with paused_gc():
         result = load_story(path)
         diagnostics = list(result.diagnostics)
-        if result.story is not None:
+        cut_short = any(d.code in CUT_SHORT for d in diagnostics)
+        if result.story is not None and not cut_short:
             diagnostics.extend(check_story(result.story))
     if strict:
         diagnostics = [

@@ -982,11 +982,11 @@ def _load_story(path: str | os.PathLike[str]) -> LoadResult:
 
 def open_story(path: str | os.PathLike[str]) -> Story:
     """Load and check a story; raise StoryError (errors first) if it has any error."""
-    from lazyland.check import check_story
+    from lazyland.check import CUT_SHORT, check_story
 
     result = load_story(path)
     diagnostics = list(result.diagnostics)
-    if result.story is not None:
+    if result.story is not None and not any(d.code in CUT_SHORT for d in diagnostics):
         diagnostics.extend(check_story(result.story))
     if result.story is None or any(d.is_error for d in diagnostics):
         _raise(diagnostics)
