@@ -410,8 +410,8 @@ class _StoryReader:
             if size > MAX_BYTES:
                 self.error(
                     whole,
-                    f"file is {size / 1048576:.1f} MiB; story files are limited to"
-                    f" {MAX_BYTES // 1048576} MiB",
+                    f"file is {size:,} bytes; story files are limited to"
+                    f" {MAX_BYTES // 1048576} MiB ({MAX_BYTES:,} bytes)",
                     "too-large",
                 )
                 return False
