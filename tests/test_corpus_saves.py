@@ -478,3 +478,30 @@ def test_many_threads_saving_one_story_never_tear_it(tmp_path: Path) -> None:
         thread.join()
     assert failures == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.json"]
+
+
+# --- the reader app with a data folder it cannot write ----------------------------------
+
+
+async def test_reader_app_with_an_unwritable_folder_says_so_once_and_reads_on(
+    tmp_path: Path,
+) -> None:
+    from lazyland.app import LazylandApp
+    from lazyland.settings import Settings
+
+    story = linear_story("blocked", 10)
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the folder should be")
+    store = SaveStore(story, blocker / "saves")
+    app = LazylandApp(Reading(story), store=store, settings=Settings(), animate=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(4):
+            await pilot.press("n")
+        await pilot.pause()
+        assert app.reading.position == "s004"
+        assert_valid(app.reading)
+        said = [str(n.message) for n in app._notifications]
+        assert sum("Saving is off" in message for message in said) == 1
+        assert store.enabled is False
+        await pilot.press("q")
+    assert blocker.read_text() == "a file where the folder should be"
