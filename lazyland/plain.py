@@ -77,6 +77,8 @@ class PlainReader:
             width = shutil.get_terminal_size((MAX_WIDTH, 24)).columns
         self.width = max(MIN_WIDTH, min(width, MAX_WIDTH))
         self.saved = False  # whether this session has written the reader's place
+        # Set when the input ended in the middle of a line: that line is the last one.
+        self.last_line = False
 
     # --- output -------------------------------------------------------------------
 
@@ -170,6 +172,8 @@ class PlainReader:
 
     def read_line(self, prompt: str = "> ") -> str | None:
         """One line of input, without its newline; None for a line too long to be a command."""
+        if self.last_line:
+            raise _EndOfInput
         self.write(prompt, end="")
         self.stdout.flush()
         try:
@@ -186,8 +190,13 @@ class PlainReader:
                 except UnicodeDecodeError:
                     continue
                 if rest == "" or rest.endswith("\n"):
+                    self.last_line = not rest.endswith("\n")
                     break
             return None
+        if not line.endswith("\n"):
+            # Text and then the end of input (at a terminal: typed text, then Ctrl-D twice).
+            # It is answered as the last line; asking again would wait for one more Ctrl-D.
+            self.last_line = True
         return line.rstrip("\r\n")
 
     def save(self) -> None:
@@ -208,7 +217,7 @@ class PlainReader:
                 if line is None:
                     self.write("That line is too long to be a command. " + HINT)
                     continue
-                if self.handle(line.strip()):
+                if self.handle(line.strip()) or self.last_line:
                     break
         except _EndOfInput:
             self.write()

@@ -65,6 +65,9 @@ def test_end_of_input_at_every_prompt(tmp_path: Path, cut: int, partial: bool) -
     assert code == 0
     assert CONTROL.search(out) is None
     assert_valid(reading)
+    # One prompt per line read; a half-typed line is the last one, so nothing is asked after it.
+    prompts = out.count("> ") + out.count("(y/n) ")
+    assert prompts == len(lines) + 1
     # Whatever was done is on disk: the save is the reader's last step.
     loaded, notices = store.load()
     if loaded is None:
@@ -289,20 +292,42 @@ def test_ctrl_d_at_a_terminal(env: dict[str, str], before: bytes, prompt: bytes)
     assert b"Traceback" not in rest
 
 
+def exit_within(pid: int, fd: int, seconds: float) -> tuple[int | None, bytes]:
+    """The child's exit code if it ends within ``seconds`` (else None, and it is killed)."""
+    out = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                pass
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            os.close(fd)
+            return os.waitstatus_to_exitcode(status), out
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return None, out
+
+
 def test_ctrl_d_mid_line_at_a_terminal(env: dict[str, str]) -> None:
     pid, fd = spawn_in_pty(env)
     read_until(fd, b"> ")
     # At a terminal, Ctrl-D after typed text sends the text without a newline, and a
-    # second one makes that read end; the reader takes the text as a line, answers it
-    # and asks again, and a Ctrl-D at that new, empty prompt ends the input.
-    os.write(fd, b"2\x04")
+    # second one ends that read with nothing more. The text is the reader's last line:
+    # it is answered, and the reader ends without waiting for a third Ctrl-D.
+    os.write(fd, b"t\x04")
     time.sleep(0.2)
     os.write(fd, b"\x04")
-    read_until(fd, b"> ")
-    os.write(fd, b"\x04")
-    code, rest = finish(pid, fd)
-    assert code == 0
+    code, rest = exit_within(pid, fd, 20)
+    assert code == 0, rest[-300:]
     assert b"Traceback" not in rest
+    assert b"Uno" in rest  # the toggle was answered
+    assert b"Your place is saved." in rest
+    assert saved(env)["position"] == "uno"
 
 
 def test_ctrl_c_at_a_terminal(env: dict[str, str]) -> None:
