@@ -455,6 +455,29 @@ async def test_confirm_shows_its_question_literally() -> None:
         assert f"Go back to {MARKUP}?" in screen_text(app)
 
 
+LONG_QUESTION = "Start again from the beginning? The scenes and endings you found are kept."
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 14), (100, 30)], ids=str)
+async def test_confirm_fits_the_terminal_with_its_whole_question(size: tuple[int, int]) -> None:
+    app = HostApp(ConfirmScreen(LONG_QUESTION))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        box = screen.query_one("#confirm-box").region
+        width, height = size
+        assert box.x >= 0 and box.right <= width, box
+        assert box.y >= 0 and box.bottom <= height - 1, box  # above the footer
+        # Every word of the question is drawn, and both answers are inside the box.
+        assert " ".join(LONG_QUESTION.split()) in flat_text(app)
+        for button in screen.query(Button):
+            assert box.contains_region(button.region), button.id
+            assert button.region.height >= 1
+        await pilot.click("#confirm-no")
+        await pilot.pause()
+        assert app.result is False
+
+
 # --- story text stays text ---------------------------------------------------
 
 

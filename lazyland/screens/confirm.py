@@ -25,6 +25,11 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("right", "app.focus_next", "Next", show=False),
     ]
 
+    # Under 74 columns the box takes the width there is; under 16 rows it sheds padding and
+    # the buttons lose their borders, so the question and both answers fit at 40x12.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (74, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
+
     DEFAULT_CSS = """
     ConfirmScreen {
         align: center middle;
@@ -38,10 +43,28 @@ class ConfirmScreen(ModalScreen[bool]):
         padding: 1 2;
         background: $surface;
     }
+    ConfirmScreen.-narrow #confirm-box {
+        width: 1fr;
+        min-width: 0;
+        max-width: 100%;
+        margin: 0 1;
+        padding: 1 1;
+    }
+    ConfirmScreen.-short #confirm-box {
+        max-height: 100%;
+        padding: 0 1;
+    }
     ConfirmScreen #confirm-question {
         width: auto;
         max-width: 64;
         margin-bottom: 1;
+    }
+    ConfirmScreen.-narrow #confirm-question {
+        width: 1fr;
+        max-width: 100%;
+    }
+    ConfirmScreen.-short #confirm-question {
+        margin: 1 0;
     }
     ConfirmScreen #confirm-buttons {
         width: 100%;
@@ -69,6 +92,16 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#confirm-yes", Button).focus()
+        self._fit_buttons()
+
+    def on_resize(self) -> None:
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        # Bordered buttons take three rows each; on a short terminal one row is enough.
+        short = self.app.size.height < 16
+        for button in self.query(Button):
+            button.compact = short
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
