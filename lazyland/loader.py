@@ -54,7 +54,7 @@ from lazyland.model import (
     Timeline,
 )
 
-__all__ = ["LoadResult", "load_story", "open_story", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = ["LoadResult", "load_story", "open_story", "open_story_files", "MAX_BYTES", "MAX_DEPTH"]
 
 MAX_BYTES = 8 * 1024 * 1024  # a file larger than this is refused before it is read
 MAX_DEPTH = 12  # a story needs five levels of nesting; twelve leaves room for notes
@@ -148,6 +148,9 @@ class LoadResult:
 
     story: Story | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Every file read for the story, the manifest first, each as the story's folder
+    # joined with the name the manifest gives it (symlinks not resolved).
+    files: tuple[Path, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -517,6 +520,7 @@ class _Builder(_StoryReader):
         self.timelines: list[Timeline] = []
         self.includes: list[tuple[str, Span]] = []
         self.manifest_span: Span | None = None
+        self.files: list[Path] = []
 
     # ------------------------------------------------------------------ manifest
 
@@ -876,6 +880,7 @@ class _Builder(_StoryReader):
                 )
                 continue
             done[real] = span
+            self.files.append(target)
             shown = os.path.join(self.typed_root, normal) if self.typed_root else normal
             self.read_file(real, shown, self.read_include)
 
@@ -972,16 +977,22 @@ def _load_story(path: str | os.PathLike[str]) -> LoadResult:
     except (OSError, ValueError) as exc:
         return _unreadable(typed, f"cannot open {_q(typed)}: {exc}")
     builder = _Builder(folder_typed, folder)
+    builder.files.append(manifest)
     builder.read_file(manifest, shown, builder.read_manifest)
     manifest_path = builder.path
     builder.read_includes(manifest)
     builder.path = manifest_path
     story = builder.story(root_path)
-    return LoadResult(story, builder.diagnostics)
+    return LoadResult(story, builder.diagnostics, tuple(builder.files))
 
 
 def open_story(path: str | os.PathLike[str]) -> Story:
     """Load and check a story; raise StoryError (errors first) if it has any error."""
+    return open_story_files(path)[0]
+
+
+def open_story_files(path: str | os.PathLike[str]) -> tuple[Story, tuple[Path, ...]]:
+    """open_story, also giving the files the story was read from (LoadResult.files)."""
     from lazyland.check import CUT_SHORT, check_story
 
     result = load_story(path)
@@ -991,7 +1002,7 @@ def open_story(path: str | os.PathLike[str]) -> Story:
     if result.story is None or any(d.is_error for d in diagnostics):
         _raise(diagnostics)
     assert result.story is not None
-    return result.story
+    return result.story, result.files
 
 
 def _raise(diagnostics: list[Diagnostic]) -> NoReturn:

@@ -1,4 +1,4 @@
-"""Where things live: the bundled story, the user's saves and settings."""
+"""Where things live: the bundled story, the user's saves, settings and compiled stories."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ def config_dir() -> Path:
     from platformdirs import user_config_path
 
     return Path(user_config_path("lazyland", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Compiled copies of stories live here (safe to delete); XDG_CACHE_HOME moves it."""
+    from platformdirs import user_cache_path
+
+    return Path(user_cache_path("lazyland", appauthor=False))
 
 
 def display_path(path: Path | str) -> str:

@@ -1,7 +1,9 @@
 """``lazyland [STORY]``: open the story, find the reader's place, and hand over to the reader.
 
 The plain path (``--plain``, or stdout not a terminal) never imports Textual;
-the app is imported only when it is about to run.
+the app is imported only when it is about to run. The story comes from its
+compiled copy (lazyland.cache) when its files are unchanged, so the loader and
+the YAML library are imported only when the files must be read.
 """
 
 from __future__ import annotations
@@ -107,10 +109,12 @@ def play(args: argparse.Namespace) -> int:
         _say(str(error))
         return 2
 
-    from lazyland.loader import open_story
+    # The compiled copy when the story is unchanged since it last opened cleanly: a
+    # warm start never imports the YAML library or the loader.
+    from lazyland.cache import open_story_cached
 
     try:
-        story = open_story(path)
+        story = open_story_cached(path)
     except StoryError as error:
         for diagnostic in error.diagnostics:
             _say(diagnostic.format())
