@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import stories
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
@@ -407,8 +408,66 @@ async def test_help_explains_the_bundled_timelines() -> None:
     async with app.run_test(size=(100, 60)) as pilot:
         await pilot.pause()
         shown = flat_text(app)
-        assert "What happened is the night as the film tells it" in shown
+        assert "What happened is the story as the film tells it" in shown
         assert "What if is the montage they both dream" in shown
+        assert "stay in the room, or drift into the dream" in shown
+
+
+# How the reader's key names are written in help.
+KEY_NAMES = {
+    "right": "Right",
+    "space": "Space",
+    "enter": "Enter",
+    "up": "Up",
+    "down": "Down",
+    "left": "Left",
+    "backspace": "Backspace",
+    "f1": "F1",
+    "question_mark": "?",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "ctrl+q": "Ctrl+Q",
+    "ctrl+p": "Ctrl+P",
+    "escape": "Escape",
+}
+
+
+def test_help_names_every_key_the_reader_answers_to() -> None:
+    from lazyland.app import LazylandApp
+    from lazyland.screens.reader import ReaderScreen
+
+    listed: set[str] = set()
+    for keys, _ in KEYS:
+        if keys == "1 to 9":
+            listed.update(str(n) for n in range(1, 10))
+        else:
+            listed.update(keys.replace(",", " ").split())
+    bound = {"ctrl+p"}  # the command palette, Textual's own binding
+    for binding in [*ReaderScreen.BINDINGS, *LazylandApp.BINDINGS]:
+        if isinstance(binding, Binding):
+            bound.update(key.strip() for key in binding.key.split(","))
+    missing = {key for key in bound if KEY_NAMES.get(key, key) not in listed}
+    assert not missing, missing
+    # The keys of the design's table, each named once, and the reveal preference.
+    assert {k for k, _ in KEYS} >= {"Right  Space  Enter  n", "1 to 9", "F1  ?", "q  Ctrl+Q"}
+    assert ("Ctrl+P, then Reveal", "The text typed out or shown at once; remembered") in KEYS
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (200, 50)], ids=str)
+async def test_help_keeps_the_top_row_clear_and_scrolls_inside(size: tuple[int, int]) -> None:
+    app = HostApp(HelpScreen(Reading(make_story("la-la-land"))))
+    width, height = size
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        # The host's first row (the reader's banner) stays in sight, and so does the footer.
+        assert box.region.y >= 1 and box.region.bottom <= height - 2, box.region
+        assert "the main screen" in screen_text(app).splitlines()[0]
+        if box.max_scroll_y:
+            await pilot.press("end")
+            await pilot.pause()
+            assert box.scroll_y == box.max_scroll_y
+        assert "name only what you have seen" in flat_text(app)
 
 
 async def test_help_closes_with_none_on_escape_f1_question_mark_and_q() -> None:
@@ -677,8 +736,12 @@ async def test_bundled_story_help_and_a_fresh_map() -> None:
     async with app.run_test(size=(100, 60)) as pilot:
         await pilot.pause()
         shown = flat_text(app)
-        assert "What happened is the night as the film tells it" in shown
+        assert "What happened is the story as the film tells it" in shown
         assert "What if is the montage they both dream" in shown
+        # The bundled story's branch is where the help says it is.
+        branch = [s for s in story.scenes.values() if len(s.choices) > 1]
+        assert branch and all(s.timeline == "real" for s in branch)
+        assert "When Seb sits down at the piano you choose" in shown
     app = HostApp(MapScreen(reading))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()

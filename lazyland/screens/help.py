@@ -35,21 +35,32 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("F1  ?", "This help"),
     ("r", "Start again from the beginning (asks first)"),
     ("q  Ctrl+Q", "Quit; your place is already saved"),
+    ("PgUp  PgDn", "Scroll a scene that is longer than the screen"),
     ("Ctrl+P", "Command palette: jump to a seen scene by title, toggle, compare, theme"),
+    ("Ctrl+P, then Reveal", "The text typed out or shown at once; remembered"),
     ("Escape", "Close any of these screens"),
 )
 
 # The bundled story's two timelines, explained for someone who has seen the film.
 BUNDLED_TIMELINES: dict[str, str] = {
     "real": (
-        "is the night as the film tells it: five years on, Mia walks into Seb's club "
-        "by chance, he plays their song, and she leaves. Plain and quiet, like the room."
+        "is the story as the film tells it. After her audition Mia and Seb choose their "
+        "dreams over each other; five winters on, she walks into a jazz club by chance and "
+        "it is his. He plays their song, and the night ends the way it ends. A few of its "
+        "scenes are memories from earlier in the film, reached from the other timeline."
     ),
     "fantasy": (
-        "is the montage they both dream while he plays: the life in which every turn "
-        "went their way, staged like an old musical. Warm, bright, and not quite real."
+        "is the montage they both dream while he plays: the same years rewritten so that "
+        "every turn goes their way, staged like an old musical. Each of its scenes answers "
+        "one moment of what happened, and when the song is over the dream gives way to the "
+        "room again."
     ),
 }
+
+BUNDLED_CROSSING = (
+    "You start in what happened. When Seb sits down at the piano you choose: stay in the "
+    "room, or drift into the dream with them."
+)
 
 
 def timelines_text(story: Story) -> Text:
@@ -60,6 +71,7 @@ def timelines_text(story: Story) -> Text:
         for timeline in story.timelines:
             text.append_text(chip(story, timeline.id))
             text.append(" " + BUNDLED_TIMELINES[timeline.id] + "\n\n")
+        text.append(BUNDLED_CROSSING + "\n\n")
     else:
         count = len(story.timelines)
         text.append(f"This story runs in {count} timeline{'s' if count != 1 else ''}: ")
@@ -76,9 +88,10 @@ def timelines_text(story: Story) -> Text:
                 text.append(start.timeline)
         text.append(".\n\n")
     text.append(
-        "A scene that has a counterpart in another timeline is its mirror: press t to "
-        "step across to the same moment told the other way, and c to read the two "
-        "side by side. The map and the endings screen name only what you have seen."
+        "Where a scene has a counterpart in another timeline, that counterpart is its "
+        "mirror: press t to step across to the same moment told the other way, and c to "
+        "read the two side by side. The map and the endings screen name only what you "
+        "have seen."
     )
     return text
 
@@ -109,6 +122,10 @@ class KeysTable(Widget):
 class HelpScreen(ModalScreen[None]):
     """The keys, and the two timelines, in one scrollable page."""
 
+    # From 20 rows up the box keeps a row clear above and below, so the reader's banner
+    # stays in sight; what does not fit scrolls inside the box.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("f1", "close", "Close", show=False),
@@ -119,6 +136,12 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
+    }
+    HelpScreen.-tall #help-box {
+        margin: 1 0;
+    }
+    HelpScreen.-short #help-title {
+        margin-top: 0;
     }
     HelpScreen #help-box {
         width: 100%;
