@@ -165,6 +165,33 @@ async def test_compare_stacks_on_a_narrow_terminal() -> None:
         assert first.region.y < second.region.y
 
 
+@pytest.mark.parametrize("at_x", [True, False], ids=["in-what-if", "in-what-happened"])
+async def test_compare_stacked_puts_the_scene_being_read_first(at_x: bool) -> None:
+    reading = reading_at_x()
+    if not at_x:
+        reading.toggle()  # to b, in the first timeline
+    here = reading.scene
+    app = HostApp(CompareScreen(reading))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        first, second = app.screen.query(".compare-column")
+        assert first.has_class("-current") and first.region.y < second.region.y
+        # The scene being read is on screen when compare opens, its title in sight.
+        shown = screen_text(app)
+        assert "you are here" in shown and plain_inline(here.title) in shown
+        assert "its mirror below" in shown
+        # Widened, the two sit side by side in the story's timeline order again.
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        left, right = app.screen.query(".compare-column")
+        assert left.has_class("-timeline-real") and right.has_class("-timeline-other")
+        assert left.region.x < right.region.x and left.region.y == right.region.y
+        # And narrowed again, the reader's scene leads once more.
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert app.screen.query(".compare-column").first().has_class("-current")
+
+
 async def test_compare_says_so_where_there_is_no_mirror() -> None:
     app = HostApp(CompareScreen(Reading(make_story())))
     async with app.run_test(size=(100, 30)) as pilot:

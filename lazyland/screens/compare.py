@@ -86,6 +86,10 @@ def bar_style(story: Story, timeline_id: str) -> str:
     return _pick("bar", story, timeline_id)
 
 
+HEADING = "Compare: this moment in both timelines"
+STACKED_HEADING = "Compare: this scene, its mirror below"
+
+
 class CompareScreen(ModalScreen[None]):
     """Two columns: what happens here, and what happens at the same moment in the other timeline."""
 
@@ -177,14 +181,15 @@ class CompareScreen(ModalScreen[None]):
     def __init__(self, reading: Reading) -> None:
         super().__init__()
         self.reading = reading
+        # The column of the story's first timeline, which goes on the left side by side.
+        self._timeline_order_first: Vertical | None = None
 
     def compose(self) -> ComposeResult:
         story = self.reading.story
         here = self.reading.scene
         mirror = self.reading.mirror
         with Vertical(id="compare-box"):
-            heading = Text("Compare: this moment in both timelines")
-            yield Static(heading, id="compare-heading")
+            yield Static(Text(HEADING), id="compare-heading")
             with ScrollableContainer(id="compare-columns"):
                 if mirror is None:
                     yield self._column(here, current=True)
@@ -198,12 +203,35 @@ class CompareScreen(ModalScreen[None]):
                             order.index(s.timeline) if s.timeline in order else len(order)
                         ),
                     )
-                    for scene in pair:
-                        yield self._column(scene, current=scene.id == here.id)
+                    columns = [self._column(s, current=s.id == here.id) for s in pair]
+                    self._timeline_order_first = columns[0]
+                    yield from columns
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#compare-columns").focus()
+        self._arrange()
+
+    def on_resize(self) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Side by side, the timelines keep the story's order; stacked, the reader's scene
+        comes first, so a narrow terminal opens on the scene being read."""
+        columns = self.query_one("#compare-columns")
+        current = columns.query_children(".-current").first(None)
+        if current is None or len(columns.children) < 2:
+            return
+        stacked = self.size.width < 72
+        self.query_one("#compare-heading", Static).update(
+            Text(STACKED_HEADING if stacked else HEADING)
+        )
+        if stacked and columns.children[0] is not current:
+            columns.move_child(current, before=0)
+            columns.scroll_home(animate=False)
+        elif not stacked and self._timeline_order_first is not None:
+            if columns.children[0] is not self._timeline_order_first:
+                columns.move_child(self._timeline_order_first, before=0)
 
     def _label(self, timeline_id: str) -> Text:
         story = self.reading.story
