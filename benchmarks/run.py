@@ -18,7 +18,14 @@ machine's speed cancels out:
 - big:     the reader's start on a 10,000-scene story against its start on the
            bundled story.
 
-It exits 0 when every figure is within its target and 1 otherwise.
+The reader keeps a compiled copy of each story it opens (lazyland.cache). Each
+benchmark gets its own empty cache folder (XDG_CACHE_HOME) and launches the
+reader once before measuring, so start and big are the everyday start, from the
+compiled copy. Each also prints the first launch, with no compiled copy yet (a
+fresh cache folder for every run), as an extra line marked "info": it has no
+target and does not count towards the exit code.
+
+It exits 0 when every figure with a target is within it and 1 otherwise.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from generate import write_story  # noqa: E402
+
+from lazyland.paths import bundled_story  # noqa: E402
 
 # --- children: each prints nothing and exits once its first screen is up ----------------
 
@@ -123,14 +132,42 @@ def run_child(source: str, args: list[str], env: dict[str, str]) -> ChildRun:
     return ChildRun(elapsed, usage.ru_maxrss)
 
 
-def child_env(home: Path) -> dict[str, str]:
+def child_env(home: Path, cache: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    # Saves and settings go to a scratch folder, never the user's own.
+    # Saves, settings and compiled stories go to a scratch folder, never the user's own.
     env["XDG_DATA_HOME"] = str(home / "data")
     env["XDG_CONFIG_HOME"] = str(home / "config")
+    env["XDG_CACHE_HOME"] = str(cache if cache is not None else fresh_folder(home, "cache"))
     env.pop("TEXTUAL_PRESS", None)
     env["PYTHONDONTWRITEBYTECODE"] = "0"
     return env
+
+
+def fresh_folder(home: Path, prefix: str) -> Path:
+    """A new empty folder under the scratch folder (a cache no run has used yet)."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=home))
+
+
+def cold_env(home: Path) -> dict[str, str]:
+    """The environment of a first launch: an empty cache folder, so no compiled copy."""
+    return child_env(home, fresh_folder(home, "cold-cache"))
+
+
+# A story file changed in the last two seconds is not compiled (lazyland.cache).
+RECENT_SECONDS = 2.0
+
+
+def warm_up(env: dict[str, str], args: list[str], story: Path | None = None) -> None:
+    """Launch the reader once so the story is compiled, and make sure it was."""
+    if story is not None:
+        newest = max(p.stat().st_mtime for p in story.rglob("*.yaml"))
+        wait = newest + RECENT_SECONDS + 0.5 - time.time()
+        if wait > 0:
+            time.sleep(wait)  # a story written a moment ago is not compiled yet
+    run_child(READER_APP, args, env)
+    compiled = list((Path(env["XDG_CACHE_HOME"]) / "lazyland" / "stories").glob("*.json"))
+    if not compiled:
+        raise RuntimeError("the warm-up launch left no compiled story; the figure would be cold")
 
 
 # --- figures ---------------------------------------------------------------------------
@@ -142,7 +179,7 @@ class Figure:
     ours: float
     baseline: float
     unit: str
-    target: float
+    target: float | None  # None: shown for information, with no target
     note: str = ""
 
     @property
@@ -151,7 +188,7 @@ class Figure:
 
     @property
     def ok(self) -> bool:
-        return self.ratio <= self.target
+        return self.target is None or self.ratio <= self.target
 
 
 def interleaved(runs: int, *jobs: Callable[[], float]) -> list[float]:
@@ -165,14 +202,19 @@ def interleaved(runs: int, *jobs: Callable[[], float]) -> list[float]:
 
 def bench_start(runs: int, scratch: Path) -> list[Figure]:
     env = child_env(scratch)
-    times: dict[str, list[float]] = {"bare": [], "reader": []}
-    memory: dict[str, list[float]] = {"bare": [], "reader": []}
-    # One warm-up each, so the first figure does not pay for a cold disk cache.
+    times: dict[str, list[float]] = {"bare": [], "reader": [], "cold": []}
+    memory: dict[str, list[float]] = {"bare": [], "reader": [], "cold": []}
+    # One warm-up each: the first figure does not pay for a cold disk cache, and the
+    # reader has compiled the bundled story, as it has on any day but the first.
     run_child(BARE_APP, [], env)
-    run_child(READER_APP, ["--new"], env)
+    warm_up(env, ["--new"], bundled_story())
     for _ in range(runs):
-        for name, source, args in (("bare", BARE_APP, []), ("reader", READER_APP, ["--new"])):
-            result = run_child(source, args, env)
+        for name, source, args, run_env in (
+            ("bare", BARE_APP, [], env),
+            ("reader", READER_APP, ["--new"], env),
+            ("cold", READER_APP, ["--new"], cold_env(scratch)),
+        ):
+            result = run_child(source, args, run_env)
             times[name].append(result.seconds)
             memory[name].append(result.max_rss_kib)
     return [
@@ -190,18 +232,31 @@ def bench_start(runs: int, scratch: Path) -> list[Figure]:
             "MiB",
             1.2,
         ),
+        Figure(
+            "  first launch, nothing compiled yet: time",
+            statistics.median(times["cold"]),
+            statistics.median(times["bare"]),
+            "s",
+            None,
+        ),
     ]
 
 
-def bench_big_story(runs: int, scratch: Path, big: Path) -> Figure:
+def bench_big_story(runs: int, scratch: Path, big: Path) -> list[Figure]:
     env = child_env(scratch)
-    run_child(READER_APP, [str(big), "--new"], env)
-    small, large = interleaved(
+    warm_up(env, ["--new"], bundled_story())
+    warm_up(env, [str(big), "--new"], big)
+    small, large, small_cold, large_cold = interleaved(
         runs,
         lambda: run_child(READER_APP, ["--new"], env).seconds,
         lambda: run_child(READER_APP, [str(big), "--new"], env).seconds,
+        lambda: run_child(READER_APP, ["--new"], cold_env(scratch)).seconds,
+        lambda: run_child(READER_APP, [str(big), "--new"], cold_env(scratch)).seconds,
     )
-    return Figure("first screen: 10,000-scene story vs bundled", large, small, "s", 2.0)
+    return [
+        Figure("first screen: 10,000-scene story vs bundled", large, small, "s", 2.0),
+        Figure("  first launches, nothing compiled yet", large_cold, small_cold, "s", None),
+    ]
 
 
 # --- one step, in process ------------------------------------------------------------
@@ -354,8 +409,11 @@ def print_table(figures: list[Figure]) -> None:
     for f in figures:
         ours = f"{f.ours:.3f} {f.unit}" if f.unit != "MiB" else f"{f.ours:.1f} {f.unit}"
         base = f"{f.baseline:.3f} {f.unit}" if f.unit != "MiB" else f"{f.baseline:.1f} {f.unit}"
-        verdict = "pass" if f.ok else "OVER"
-        print(f"{f.name:<52} {ours:>12} {base:>12} {f.ratio:>6.2f}x {f.target:>6.2f}x  {verdict}")
+        if f.target is None:
+            target, verdict = "-", "info"
+        else:
+            target, verdict = f"{f.target:.2f}x", "pass" if f.ok else "OVER"
+        print(f"{f.name:<52} {ours:>12} {base:>12} {f.ratio:>6.2f}x {target:>7}  {verdict}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -391,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += bench_check(args.runs, stories)
         if "big" in wanted:
             print("measuring big story start ...", file=sys.stderr)
-            figures.append(bench_big_story(args.runs, scratch, stories[10_000]))
+            figures += bench_big_story(args.runs, scratch, stories[10_000])
     print_table(figures)
     return 0 if all(f.ok for f in figures) else 1
 
