@@ -286,6 +286,43 @@ async def test_map_stacks_timelines_on_a_narrow_terminal() -> None:
         assert "The same jazz bar" in screen_text(app)
 
 
+async def test_map_on_a_narrow_terminal_folds_the_timeline_not_being_browsed() -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        real, dream = app.screen.query(TimelineScenes)
+        # Open on the reader's timeline; the other folds to its label and count.
+        assert app.focused is dream and dream.display and not real.display
+        shown = screen_text(app)
+        assert "What happened  2 of 4 seen" in shown and "What if  1 of 2 seen" in shown
+        assert "Welcome to the club" not in shown
+        assert "esc Close" in shown.splitlines()[-1]  # the whole footer fits
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is real and real.display and not dream.display
+        shown = screen_text(app)
+        for title in ("After the audition", "Welcome to the club"):
+            assert title in shown
+        # Every row of the open timeline is in view, none hidden behind a scrollbar.
+        assert real.region.height >= real.option_count
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.result == "b"
+
+
+async def test_map_narrow_label_click_opens_that_timeline() -> None:
+    app = HostApp(MapScreen(reading_at_x()))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        real, dream = app.screen.query(TimelineScenes)
+        await pilot.click(".map-label")  # the first label: the real timeline's
+        await pilot.pause()
+        assert app.focused is real and real.display and not dream.display
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.focused is dream and dream.display
+
+
 # --- history -----------------------------------------------------------------
 
 

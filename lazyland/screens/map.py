@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -41,9 +41,10 @@ class MapScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("m", "close", "Close", show=False),
-        Binding("tab", "app.focus_next", "Other timeline"),
-        Binding("left", "app.focus_previous", "Previous timeline", show=False),
-        Binding("right", "app.focus_next", "Next timeline", show=False),
+        Binding("tab", "other_timeline(1)", "Timeline"),
+        Binding("shift+tab", "other_timeline(-1)", "Previous timeline", show=False),
+        Binding("left", "other_timeline(-1)", "Previous timeline", show=False),
+        Binding("right", "other_timeline(1)", "Next timeline", show=False),
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
@@ -77,6 +78,18 @@ class MapScreen(ModalScreen[str | None]):
     }
     MapScreen.-narrow .map-timeline {
         margin: 0;
+        height: auto;
+    }
+    /* Stacked, only the timeline being browsed shows its scenes; the others are one line
+       each, so the list gets every row there is. Tab or a click on a label opens another. */
+    MapScreen.-narrow .map-timeline.-open {
+        height: 1fr;
+    }
+    MapScreen.-narrow .map-timeline OptionList {
+        display: none;
+    }
+    MapScreen.-narrow .map-timeline.-open OptionList {
+        display: block;
     }
     MapScreen.-narrow .map-timeline OptionList {
         border: none;
@@ -176,7 +189,31 @@ class MapScreen(ModalScreen[str | None]):
             options.highlighted = ids.index(here) if here in ids else (seen[0] if seen else 0)
         current = [options for options in lists if here in options.scene_ids]
         if current or lists:
-            (current or lists)[0].focus()
+            self._open((current or lists)[0])
+
+    def _open(self, options: TimelineScenes) -> None:
+        """Browse one timeline: on a narrow terminal the others fold to their labels."""
+        for other in self.query(TimelineScenes):
+            if other.parent is not None:
+                other.parent.set_class(other is options, "-open")
+        options.focus()
+
+    def action_other_timeline(self, step: int) -> None:
+        lists = list(self.query(TimelineScenes))
+        if not lists:
+            return
+        focused = self.focused
+        index = lists.index(focused) if focused in lists else 0
+        self._open(lists[(index + step) % len(lists)])
+
+    @on(events.Click, ".map-label")
+    def _label_clicked(self, event: events.Click) -> None:
+        label = event.widget
+        if label is not None and label.parent is not None:
+            options = label.parent.query(TimelineScenes).first(None)
+            if options is not None:
+                event.stop()
+                self._open(options)
 
     @on(OptionList.OptionSelected)
     def _go(self, event: OptionList.OptionSelected) -> None:
