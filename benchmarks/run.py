@@ -139,7 +139,9 @@ def child_env(home: Path, cache: Path | None = None) -> dict[str, str]:
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env["XDG_CACHE_HOME"] = str(cache if cache is not None else fresh_folder(home, "cache"))
     env.pop("TEXTUAL_PRESS", None)
-    env["PYTHONDONTWRITEBYTECODE"] = "0"
+    # Bytecode is written and reused, as for an installed package: the warm-up launch
+    # leaves every module compiled. (Set to anything, even "0", this turns writing off.)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
