@@ -498,17 +498,18 @@ def write_cache(
 ) -> bool:
     """Keep a compiled copy of ``story``; False (and nothing written) if it cannot be."""
     try:
-        doc = _document(place, story, files, started_ns)
-        if doc is None:
-            return False
-        encoded = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        with _paused_gc():
+            doc = _document(place, story, files, started_ns)
+            if doc is None:
+                return False
+            # The copy must pass every check a later read makes and give back exactly
+            # the story the loader built, or it is not kept. (JSON keeps every str, int,
+            # None and list as it is, so the document can be read back before encoding.)
+            if _story_from(doc, place) != story:
+                return False
+            encoded = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         if len(encoded) > MAX_CACHE_BYTES // 4:
             # Characters, not bytes: a quarter keeps the UTF-8 well inside the read limit.
-            return False
-        # The copy must give back exactly the story the loader built, or it is not kept.
-        with _paused_gc():
-            again = _story_from(json.loads(encoded), place)
-        if again != story:
             return False
         from lazyland.saves import write_atomic
 
