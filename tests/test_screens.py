@@ -334,7 +334,7 @@ async def test_history_lists_every_step_newest_last_and_highlighted() -> None:
         rows = [
             "1   What happened  After the audition",
             "2   What happened  Welcome to the club",
-            "3   What if  The same jazz bar  · you are here",
+            "3   What if        The same jazz bar  · you are here",
         ]
         assert [steps.row_text(i).plain for i in range(steps.count)] == rows
         shown = screen_text(app)
@@ -348,6 +348,27 @@ async def test_history_lists_every_step_newest_last_and_highlighted() -> None:
         assert backgrounds[0] == backgrounds[1] != backgrounds[2]
         await pilot.press("up")
         assert steps.cursor == 1
+
+
+async def test_history_on_a_narrow_terminal_leads_with_the_titles() -> None:
+    app = HostApp(HistoryScreen(reading_at_x()))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        steps = app.screen.query_one(StepList)
+        narrow = [
+            "1   After the audition  What happened",
+            "2   Welcome to the club  What happened",
+            "3 ▶ The same jazz bar  What if",
+        ]
+        assert [steps.row_text(i).plain.rstrip() for i in range(steps.count)] == narrow
+        shown = screen_text(app).splitlines()
+        # Every title is whole on screen, each on the row just under the heading.
+        assert shown[1].strip() == "1   After the audition  What happened"
+        assert "Welcome to the club" in shown[2] and "The same jazz bar" in shown[3]
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert steps.row_text(2).plain.startswith("3   What if        The same jazz bar")
+        assert "The same jazz bar  · you are here" in screen_text(app)
 
 
 async def test_history_enter_dismisses_with_the_step_index() -> None:
@@ -766,9 +787,9 @@ def test_map_rows_name_only_seen_scenes_for_any_story(story: Story, moves: list[
 async def test_every_screen_draws_at_the_smallest_size() -> None:
     reading = reading_at_x()
     screens: list[tuple[Screen, str]] = [
-        (CompareScreen(reading), "Welcome to the club"),
+        (CompareScreen(reading), "The same jazz bar"),  # the scene being read, first
         (MapScreen(reading), "The same jazz bar"),
-        (HistoryScreen(reading), "3   What if  The same jazz bar"),
+        (HistoryScreen(reading), "3 ▶ The same jazz bar  What if"),
         (EndingsScreen(reading), "Endings found: 0 of 2"),
         (HelpScreen(reading), "Help"),
         (ConfirmScreen("Start again?"), "Start again?"),

@@ -94,6 +94,11 @@ class StepList(ScrollView, can_focus=True):
             self._rows[index] = text
         return text
 
+    def clear_rows(self) -> None:
+        """Forget the rows built so far (their layout changed) and draw them again."""
+        self._rows.clear()
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
@@ -189,7 +194,16 @@ class HistoryScreen(ModalScreen[int | None]):
         height: 1fr;
         margin-top: 1;
     }
+    HistoryScreen.-narrow #history-steps {
+        border: none;
+        margin-top: 0;
+        padding: 0;
+    }
     """
+
+    # Under 60 columns each row leads with the scene's title and the timeline follows it,
+    # so what is cut short on a narrow terminal is the label, never the title.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
 
     def __init__(self, reading: Reading) -> None:
         super().__init__()
@@ -197,7 +211,11 @@ class HistoryScreen(ModalScreen[int | None]):
         # A snapshot: the reading does not move while this screen is open.
         self._history = reading.history
         story = reading.story
-        self._labels = {t.id: chip(story, t.id) for t in story.timelines}
+        widest = max((inline(t.label).cell_len for t in story.timelines), default=0)
+        # Side by side the labels share one width, so the titles after them line up.
+        self._labels = {t.id: chip(story, t.id, width=widest) for t in story.timelines}
+        self._short_labels = {t.id: chip(story, t.id) for t in story.timelines}
+        self._narrow = False
 
     def compose(self) -> ComposeResult:
         steps = len(self._history)
@@ -209,17 +227,35 @@ class HistoryScreen(ModalScreen[int | None]):
 
     def _row(self, index: int) -> Text:
         history = self._history
-        scene = self.reading.story.scenes[history[index]]
+        story = self.reading.story
+        scene = story.scenes[history[index]]
         width = len(str(len(history)))
+        labels = self._short_labels if self._narrow else self._labels
+        label = labels.get(scene.timeline) or chip(story, scene.timeline)
+        current = index == len(history) - 1
         row = Text(end="")
-        row.append(f"{index + 1:>{width}}  ", style="dim")
-        label = self._labels.get(scene.timeline)
-        row.append_text(label if label is not None else chip(self.reading.story, scene.timeline))
+        row.append(f"{index + 1:>{width}} ", style="dim")
+        if self._narrow:
+            # No room for words: an arrow marks where the reader is.
+            row.append("▶ " if current else "  ")
+            row.append_text(inline(scene.title, style="bold" if current else ""))
+            row.append(" ")
+            row.append_text(label)
+            return row
+        row.append(" ")
+        row.append_text(label)
         row.append(" ")
         row.append_text(inline(scene.title))
-        if index == len(history) - 1:
+        if current:
             row.append("  · you are here", style="italic")
         return row
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < 60
+        if narrow != self._narrow:
+            self._narrow = narrow
+            steps = self.query_one(StepList)
+            steps.clear_rows()
 
     def on_mount(self) -> None:
         self.query_one(StepList).focus()
