@@ -453,6 +453,19 @@ async def test_endings_closes_with_none_on_escape_and_g() -> None:
     assert await answers(lambda: EndingsScreen(reading), ["escape", "g"]) == [None] * 2
 
 
+async def test_endings_fit_the_smallest_terminal_without_scrolling() -> None:
+    reading = reading_at_x()
+    app = HostApp(EndingsScreen(reading))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#endings-box")
+        assert box.max_scroll_y == 0 and box.region.bottom <= 11
+        shown = flat_text(app)
+        assert "Endings found: 0 of 2" in shown
+        assert "What happened" in shown and "2 of 4" in shown and "1 of 2" in shown
+        assert "You have seen 3 of 6 scenes: 50% of the story." in shown
+
+
 def test_bar_shows_a_little_and_never_full_too_soon() -> None:
     assert bar(0, 10, width=10).plain == "░" * 10
     assert bar(10, 10, width=10).plain == "█" * 10

@@ -109,7 +109,21 @@ class EndingsScreen(ModalScreen[None]):
     EndingsScreen #endings-share {
         margin: 1 0;
     }
+    EndingsScreen.-narrow #endings-box {
+        padding: 0 1;
+    }
+    EndingsScreen.-short .endings-section {
+        margin-top: 0;
+    }
+    EndingsScreen.-short #endings-share {
+        margin: 1 0 0 0;
+    }
     """
+
+    # On a small terminal the box sheds its spare rows and columns, so that at 40x12 the
+    # endings, both timelines' bars and the share of the story all fit without scrolling.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
 
     def __init__(self, reading: Reading) -> None:
         super().__init__()
