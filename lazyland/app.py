@@ -6,8 +6,10 @@ used, so the first scene comes up without paying for them.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +20,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from lazyland.engine import Reading
+from lazyland.saves import BackgroundWriter, SaveStore, carry_over
 from lazyland.text import plain_inline
 from lazyland.themes import THEMES, theme_for
 
 if TYPE_CHECKING:
     from lazyland.screens.reader import ReaderScreen
+    from lazyland.settings import Settings
 
 STARTED = time.perf_counter()
 
@@ -30,6 +34,8 @@ STARTED = time.perf_counter()
 WATCH_INTERVAL = 1.0
 # A story folder with more files than this is not polled file by file.
 WATCH_FILE_LIMIT = 500
+# How long quitting waits for the last save to reach the disk.
+FLUSH_TIMEOUT = 10.0
 
 
 def _reader_commands() -> type[Provider]:
@@ -52,8 +58,8 @@ class LazylandApp(App[None]):
     def __init__(
         self,
         reading: Reading,
-        store: Any = None,
-        settings: Any = None,
+        store: SaveStore | None = None,
+        settings: Settings | None = None,
         animate: bool = True,
         notices: Iterable[str] = (),
         resumed: bool = False,
@@ -76,15 +82,34 @@ class LazylandApp(App[None]):
         self._picked_theme: str | None = None
         self._mtimes: dict[Path, float] = {}
         self.reader_screen: ReaderScreen | None = None
+        # Saves are written on a thread of their own; a step only takes the snapshot.
+        self._writer = BackgroundWriter(on_notice=self._save_failed_elsewhere)
+        self._loop: asyncio.AbstractEventLoop | None = None
         for theme in THEMES:
             self.register_theme(theme)
-        chosen = getattr(settings, "theme", None)
+        chosen = settings.theme if settings is not None else None
         if chosen and chosen in self.available_themes:
             self._picked_theme = chosen
-            self.theme = chosen
+            self._set_first_theme(chosen)
         else:
             self._timeline_theme = theme_for(reading.story, reading.scene.timeline)
-            self.theme = self._timeline_theme
+            self._set_first_theme(self._timeline_theme)
+
+    def _set_first_theme(self, name: str) -> None:
+        """Start in theme ``name`` without the stylesheet reparse that setting ``theme`` costs.
+
+        Nothing is parsed or styled yet, so giving the stylesheet the theme's
+        variables now is all a theme change has to do; ``theme`` is set quietly
+        (no watcher) and the app's theme classes set by hand, as its watcher would.
+        """
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes[f"-theme-{theme.name}"] = True
+        classes["-dark-mode"] = theme.dark
+        classes["-light-mode"] = not theme.dark
+        self.update_classes(classes, update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     # --- reading pace ---------------------------------------------------------
 
@@ -92,22 +117,41 @@ class LazylandApp(App[None]):
     def reveal_animated(self) -> bool:
         if not self.animate_reveal or self.animation_level == "none":
             return False
-        return bool(getattr(self.settings, "animation", True))
+        return self.settings is None or self.settings.animation
 
     @property
     def reveal_speed(self) -> int:
-        speed = getattr(self.settings, "reveal_speed", 80)
+        speed = self.settings.reveal_speed if self.settings is not None else 80
         return speed if isinstance(speed, int) and speed > 0 else 80
+
+    def set_reveal(self, typewriter: bool) -> None:
+        """The reader's choice of reveal, remembered in the settings for next time.
+
+        Choosing the typewriter turns it on even if this reading began with
+        ``--no-animation``; ``TEXTUAL_ANIMATIONS=none`` still keeps text instant.
+        """
+        self.animate_reveal = typewriter
+        if self.settings is not None:
+            self.settings.animation = typewriter
+            self._save_settings()
+        if not typewriter and self.reader_screen is not None:
+            self.reader_screen.finish_reveal()
+        if typewriter and self.animation_level == "none":
+            self.say("Text stays instant while TEXTUAL_ANIMATIONS is none.")
+        else:
+            self.say("Reveal: typewriter" if typewriter else "Reveal: instant", timeout=2)
 
     # --- screens --------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
         from lazyland.screens.reader import ReaderScreen
 
-        self.reader_screen = ReaderScreen()
+        width, height = self.size
+        self.reader_screen = ReaderScreen(ReaderScreen.classes_for(self.reading, width, height))
         return self.reader_screen
 
     def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
         for notice in self.notices:
             self.say(notice, severity="warning", timeout=8)
         if self.resumed:
@@ -156,9 +200,9 @@ class LazylandApp(App[None]):
         self.apply_timeline_theme()
 
     def _save_settings(self) -> None:
-        try:
-            from lazyland.settings import save_settings
-        except ImportError:
+        from lazyland.settings import save_settings
+
+        if self.settings is None:
             return
         notice = save_settings(self.settings)
         if notice:
@@ -167,17 +211,42 @@ class LazylandApp(App[None]):
     # --- persistence ----------------------------------------------------------
 
     def save_progress(self) -> None:
-        """Save after every step; a failed save is told once, and reading goes on."""
-        if self.store is None:
+        """Save after every step: the snapshot is taken now, the disk is written off-thread.
+
+        A failed save is told once, and reading goes on.
+        """
+        store = self.store
+        if store is None or not store.enabled:
             return
-        notice = self.store.save(self.reading)
-        if notice and not self._save_notice_given:
+        self._writer.submit(partial(store.write, store.snapshot(self.reading)))
+
+    def flush_saves(self) -> bool:
+        """Wait until the newest save is on disk; False if the disk did not answer in time."""
+        return self._writer.flush(FLUSH_TIMEOUT)
+
+    def _save_failed_elsewhere(self, notice: str) -> None:
+        # Called on the writer's thread: hand the notice to the app's own loop.
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._save_failed, notice)
+        except RuntimeError:
+            pass  # the app has finished; nothing left to tell
+
+    def _save_failed(self, notice: str) -> None:
+        if not self._save_notice_given:
             self._save_notice_given = True
             self.say(notice, severity="warning", timeout=8)
 
     async def action_quit(self) -> None:
         self.save_progress()
+        self.flush_saves()
         self.exit()
+
+    def on_unmount(self) -> None:
+        # However the app ends, the last step reaches the disk before it is gone.
+        self._writer.close(FLUSH_TIMEOUT)
 
     # --- reloading while an author edits --------------------------------------
 
@@ -237,22 +306,25 @@ class LazylandApp(App[None]):
             return False
         self.reload_errors = []
         old = self.reading
-        scenes = story.scenes
-        history = [s for s in old.history if s in scenes] or [story.start]
-        self.reading = Reading.restore(
+        self.reading, notices = carry_over(
             story,
-            history=history,
-            ahead=[s for s in old.ahead if s in scenes],
-            seen=[s for s in old.seen_in_order if s in scenes],
-            endings=[s for s in old.endings_found if s in scenes and scenes[s].is_ending],
+            old.position,
+            old.history[:-1],
+            old.ahead,
+            old.seen_in_order,
+            old.endings_found,
+            keep_place=True,
+            source="you had read",
         )
         if self.store is not None:
-            try:
-                self.store = type(self.store)(story, self.store.path.parent)
-            except (TypeError, AttributeError, OSError):
-                pass  # a store that cannot follow the new story keeps saving as before
+            enabled = self.store.enabled
+            self.store = SaveStore(story, self.store.folder)
+            # Saving that was off (say, over a save that could not be set aside) stays off.
+            self.store.enabled = enabled
         self.save_progress()
         self.say("Story reloaded.", timeout=2)
+        for notice in notices:
+            self.say(notice, severity="warning", timeout=8)
         if self.reader_screen is not None:
             self.reader_screen.show_scene(animate=False)
         return True

@@ -34,6 +34,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 SCENE_HELP = "Go to a scene you have already read"
 FOLLOW_NAME = "Theme: follow the timeline"
 FOLLOW_HELP = "Each timeline in its own colours again"
+# The reveal offered is the one not in use now; the choice is kept in the settings.
+TYPEWRITER_NAME = "Reveal: typewriter"
+TYPEWRITER_HELP = "Text appears at reading pace; any key completes it (remembered)"
+INSTANT_NAME = "Reveal: instant"
+INSTANT_HELP = "Each scene's text appears all at once (remembered)"
 
 
 class ReaderCommands(Provider):
@@ -48,6 +53,10 @@ class ReaderCommands(Provider):
         for name, help_text, action in ACTIONS:
             entries.append((name, help_text, partial(run_reader_action, reader, action)))
         entries.append((FOLLOW_NAME, FOLLOW_HELP, app.follow_timeline_theme))
+        if app.reveal_animated:
+            entries.append((INSTANT_NAME, INSTANT_HELP, partial(app.set_reveal, False)))
+        else:
+            entries.append((TYPEWRITER_NAME, TYPEWRITER_HELP, partial(app.set_reveal, True)))
         reading = app.reading
         for scene_id in reading.seen_in_order:
             scene = reading.story.scenes.get(scene_id)

@@ -14,8 +14,9 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -166,46 +167,26 @@ class SaveStore:
         seen: list[str],
         endings: list[str],
     ) -> tuple[Reading | None, list[str]]:
-        scenes = self.story.scenes
-        missing: set[str] = set()
-
-        def keep(ids: Iterable[str]) -> list[str]:
-            kept = []
-            for scene_id in ids:
-                if scene_id in scenes:
-                    kept.append(scene_id)
-                else:
-                    missing.add(scene_id)
-            return kept
-
-        history = keep(history)
-        ahead = keep(ahead)
-        seen = keep(seen)
-        endings = [s for s in keep(endings) if scenes[s].is_ending]
-        notices: list[str] = []
-        if position in scenes:
-            history.append(position)
-        else:
-            history, ahead = [self.story.start], []
-            notices.append(
-                "The scene you were reading is no longer in the story, so it starts from the "
-                "beginning; what you had seen is kept."
-            )
-        missing.discard(position)
-        if missing:
-            count = _plural(len(missing), "scene", "scenes")
-            verb = "no longer exists and was" if len(missing) == 1 else "no longer exist and were"
-            notices.insert(0, f"{count} in your save {verb} skipped.")
-        reading = Reading.restore(self.story, history, ahead, seen, endings)
-        return reading, notices
+        return carry_over(self.story, position, history, ahead, seen, endings)
 
     # --- writing it -----------------------------------------------------------------
 
     def save(self, reading: Reading) -> str | None:
         """Write the Reading; None when saved (or saving is off), else a one-line notice, once."""
+        return self.write(self.snapshot(reading))
+
+    def snapshot(self, reading: Reading) -> str:
+        """The save file's text for the Reading as it is now (cheap: a few ids as JSON)."""
+        return json.dumps(self.as_data(reading), ensure_ascii=False, indent=1) + "\n"
+
+    def write(self, text: str) -> str | None:
+        """Write a snapshot's text; None when written (or saving is off), else a notice, once.
+
+        Safe to call from a thread other than the one taking the snapshots, one
+        writer at a time (see BackgroundWriter).
+        """
         if not self.enabled:
             return None
-        text = json.dumps(self.as_data(reading), ensure_ascii=False, indent=1) + "\n"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, text)
@@ -251,3 +232,142 @@ def _read_fields(
         lists.append(value)
     history, ahead, seen, endings = lists
     return position, history, ahead, seen, endings
+
+
+def carry_over(
+    story: Story,
+    position: str,
+    history: Iterable[str],
+    ahead: Iterable[str],
+    seen: Iterable[str],
+    endings: Iterable[str],
+    *,
+    keep_place: bool = False,
+    source: str = "in your save",
+) -> tuple[Reading, list[str]]:
+    """A Reading of ``story`` from ids that may name scenes it no longer has.
+
+    Ids that are gone are dropped (one notice counts them, naming ``source``).
+    A position that is gone starts the story afresh, keeping what was seen; with
+    ``keep_place`` the reader steps back to the last scene of the history that
+    is still there instead, if there is one. Used when a save is loaded and when
+    the story is reloaded under the reader.
+    """
+    scenes = story.scenes
+    missing: set[str] = set()
+
+    def keep(ids: Iterable[str]) -> list[str]:
+        kept = []
+        for scene_id in ids:
+            if scene_id in scenes:
+                kept.append(scene_id)
+            else:
+                missing.add(scene_id)
+        return kept
+
+    kept_history = keep(history)
+    kept_ahead = keep(ahead)
+    kept_seen = keep(seen)
+    kept_endings = [s for s in keep(endings) if scenes[s].is_ending]
+    # An ending found is a scene seen, even in a save that forgot to say so.
+    already_seen = set(kept_seen)
+    kept_seen += [s for s in kept_endings if s not in already_seen]
+    notices: list[str] = []
+    if position in scenes:
+        kept_history.append(position)
+    elif keep_place and kept_history:
+        kept_ahead = []
+        notices.append(
+            "The scene you were reading is no longer in the story, so you are back at the "
+            "one before it."
+        )
+    else:
+        kept_history, kept_ahead = [story.start], []
+        notices.append(
+            "The scene you were reading is no longer in the story, so it starts from the "
+            "beginning; what you had seen is kept."
+        )
+    missing.discard(position)
+    if missing:
+        count = _plural(len(missing), "scene", "scenes")
+        verb = "no longer exists and was" if len(missing) == 1 else "no longer exist and were"
+        notices.insert(0, f"{count} {source} {verb} skipped.")
+    reading = Reading.restore(story, kept_history, kept_ahead, kept_seen, kept_endings)
+    return reading, notices
+
+
+class BackgroundWriter:
+    """Writes saves on a thread of its own, so a step never waits for the disk.
+
+    ``submit`` hands over a write (a snapshot already taken) and returns at
+    once. Writes happen one at a time, in the order submitted; a write still
+    waiting when a newer one arrives is dropped, so an older snapshot is never
+    written after a newer one. ``flush`` waits until the newest is on disk.
+    A write's notice (saving failed) goes to ``on_notice``, called on the
+    writer's thread.
+    """
+
+    def __init__(self, on_notice: Callable[[str], object] | None = None) -> None:
+        self.on_notice = on_notice
+        self._lock = threading.Condition()
+        self._pending: Callable[[], str | None] | None = None
+        self._submitted = 0
+        self._done = 0
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def submit(self, write: Callable[[], str | None]) -> None:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the writer is closed")
+            self._pending = write
+            self._submitted += 1
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="lazyland-saves", daemon=True
+                )
+                self._thread.start()
+            self._lock.notify_all()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until everything submitted so far is written; False if it timed out."""
+        with self._lock:
+            wanted = self._submitted
+            return self._lock.wait_for(lambda: self._done >= wanted, timeout)
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Write what is pending, then stop the thread; later submits are refused."""
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        done = self.flush(timeout)
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return done
+
+    @property
+    def idle(self) -> bool:
+        with self._lock:
+            return self._done >= self._submitted
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                self._lock.wait_for(lambda: self._pending is not None or self._closed)
+                write, self._pending = self._pending, None
+                number = self._submitted
+                if write is None:
+                    return  # closed, nothing left
+            try:
+                notice = write()
+            except Exception as error:  # a write must never take the thread down
+                notice = f"Saving failed ({error.__class__.__name__})."
+            with self._lock:
+                self._done = number
+                self._lock.notify_all()
+            if notice and self.on_notice is not None:
+                try:
+                    self.on_notice(notice)
+                except Exception:
+                    pass

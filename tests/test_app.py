@@ -72,14 +72,30 @@ def make_story(text_of_a: str = "Mia comes out into the *daylight*.\n\nSeb is wa
 
 
 class FakeStore:
-    """Stands in for SaveStore: records every saved state, and can fail with a notice."""
+    """Stands in for SaveStore: records each snapshot taken and each one written.
+
+    Snapshots are taken on the app's thread as each step is taken; writes happen
+    on the save writer's thread and may skip a snapshot a newer one replaced.
+    """
 
     def __init__(self, notice: str | None = None) -> None:
         self.notice = notice
+        self.enabled = True
         self.saved: list[tuple[str, ...]] = []
+        self.written: list[tuple[str, ...]] = []
+        self.written_numbers: list[int] = []  # which snapshot each write was
+        self.threads: set[str] = set()
 
-    def save(self, reading: Reading) -> str | None:
+    def snapshot(self, reading: Reading) -> int:
         self.saved.append(reading.history)
+        return len(self.saved) - 1
+
+    def write(self, number: int) -> str | None:
+        import threading
+
+        self.threads.add(threading.current_thread().name)
+        self.written_numbers.append(number)
+        self.written.append(self.saved[number])
         return self.notice
 
 
@@ -556,6 +572,8 @@ async def test_a_failing_save_is_told_once() -> None:
     app = make_app(store=store)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("right", "b", "f")
+        assert app.flush_saves()
+        await pilot.pause()
         assert messages(app).count("Saving is off: the folder cannot be written.") == 1
         assert len(store.saved) == 3
 
@@ -569,7 +587,7 @@ async def test_quit_keys_save_and_leave(key: str) -> None:
         await pilot.press(key)
         await pilot.pause()
         assert not app.is_running
-    assert store.saved[-1] == ("a", "b")
+    assert store.written[-1] == ("a", "b")
 
 
 async def test_quit_works_while_text_is_still_appearing() -> None:
@@ -580,6 +598,52 @@ async def test_quit_works_while_text_is_still_appearing() -> None:
         await pilot.pause()
         assert not app.is_running
     assert store.saved == [("a",)]
+    assert store.written == [("a",)]
+
+
+async def test_saves_are_written_off_the_app_thread_and_in_order() -> None:
+    store = FakeStore()
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2", "b", "f", "right", "b", "b")
+        assert app.flush_saves()
+        assert store.threads == {"lazyland-saves"}
+        # Some snapshots may be replaced before they are written, but never reordered.
+        numbers = store.written_numbers
+        assert numbers == sorted(set(numbers))
+        assert numbers[-1] == len(store.saved) - 1 == 6
+        assert store.written[-1] == store.saved[-1] == app.reading.history
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_a_real_save_is_complete_on_disk_after_quitting(key: str, tmp_path: Path) -> None:
+    from lazyland.saves import SaveStore
+
+    story = make_story()
+    store = SaveStore(story, tmp_path / "saves")
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2", "right", key)
+        await pilot.pause()
+        assert not app.is_running
+    loaded, notices = SaveStore(story, tmp_path / "saves").load()
+    assert notices == []
+    assert loaded == app.reading
+    assert loaded is not None and loaded.position == "y"
+
+
+async def test_a_save_is_complete_however_the_app_ends(tmp_path: Path) -> None:
+    from lazyland.saves import SaveStore
+
+    story = make_story()
+    store = SaveStore(story, tmp_path / "saves")
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "1")
+        app.exit()  # not through the quit action
+        await pilot.pause()
+    loaded, _ = SaveStore(story, tmp_path / "saves").load()
+    assert loaded is not None and loaded.history == ("a", "b", "d")
 
 
 async def test_notices_and_resume_are_shown_on_start() -> None:
@@ -679,15 +743,6 @@ async def test_compare_is_refused_where_there_is_no_mirror() -> None:
         await pilot.press("c")
         assert isinstance(app.screen, ReaderScreen)
         assert "This moment has no counterpart in another timeline." in messages(app)
-
-
-async def test_a_missing_screen_is_reported_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "lazyland.screens.map", None)
-    app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("m")
-        assert isinstance(app.screen, ReaderScreen)
-        assert "The story map is not available in this version." in messages(app)
 
 
 # --- command palette --------------------------------------------------------------

@@ -137,7 +137,9 @@ async def test_random_keys_keep_the_reading_valid(story: Story, tmp_path: Path, 
             if state != last:
                 moved += 1
                 last = state
-                # Every step is saved as it is taken: the save is never behind.
+                # Every step is saved as it is taken: once the writer has caught up
+                # (it writes off the app's thread), the save is never behind.
+                assert app.flush_saves(), where
                 if store.enabled:
                     loaded, notices = SaveStore(story, tmp_path / "saves").load()
                     assert notices == [] and loaded == app.reading, where

@@ -95,21 +95,40 @@ class ReaderScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
         self._drawn: tuple[object, ...] = ()
         self._gates: tuple[object, ...] = ()
+        # The widgets a step redraws, kept here so a step never searches the DOM.
+        self._banner = Banner(id="banner")
+        self._scene = VerticalScroll(id="scene", can_focus=False)
+        self._title = Static(Text(""), id="title", markup=False)
+        self._caption = Static(Text(""), id="caption", markup=False)
+        self._narration = Narration(id="text")
+        self._choices = ChoiceList(id="choices")
+        self._ending = Static(Text(""), id="ending", markup=False)
+        self._notes = NotesPanel(id="notes")
+
+    @staticmethod
+    def classes_for(reading: Reading, width: int, height: int) -> str:
+        """The screen's classes for this Reading and size, so the first layout is the right one."""
+        names = [timeline_class(reading.story, reading.scene.timeline)]
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            names.append("-too-small")
+        if width < NARROW_WIDTH:
+            names.append("-narrow")
+        return " ".join(names)
 
     def compose(self) -> ComposeResult:
-        yield Banner(id="banner")
+        yield self._banner
         with Horizontal(id="body"):
-            with VerticalScroll(id="scene", can_focus=False):
-                yield Static(Text(""), id="title", markup=False)
-                yield Static(Text(""), id="caption", markup=False)
-                yield Narration(id="text")
-                yield ChoiceList(id="choices")
-                yield Static(Text(""), id="ending", markup=False)
-            yield NotesPanel(id="notes")
+            with self._scene:
+                yield self._title
+                yield self._caption
+                yield self._narration
+                yield self._choices
+                yield self._ending
+            yield self._notes
         yield Static(
             Text(f"Terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})"),
             id="too-small",
@@ -133,9 +152,11 @@ class ReaderScreen(Screen[None]):
 
     @property
     def revealing(self) -> bool:
-        return self.query_one(Narration).revealing
+        return self._narration.revealing
 
     def on_mount(self) -> None:
+        # The size and timeline classes were given at construction (classes_for), so
+        # these set nothing new and the first layout is the only one.
         self._fit(self.app.size.width, self.app.size.height)
         self.show_scene()
 
@@ -157,16 +178,14 @@ class ReaderScreen(Screen[None]):
         colours = timeline_class(story, scene.timeline)
         self.set_class(colours == "-night", "-night")
         self.set_class(colours == "-montage", "-montage")
-        self.query_one(Banner).show(story.title, reading.timeline.label, colours)
-        self.query_one("#title", Static).update(inline(scene.title))
-        caption = self.query_one("#caption", Static)
-        caption.update(inline(scene.caption or ""))
+        self._banner.show(story.title, reading.timeline.label, colours)
+        self._title.update(inline(scene.title))
+        caption = self._caption
+        if scene.caption:
+            caption.update(inline(scene.caption))
         caption.display = bool(scene.caption)
-        choices = self.query_one(ChoiceList)
-        choices.show_scene(scene)
-        choices.display = False
-        ending = self.query_one("#ending", Static)
-        ending.display = False
+        self._choices.show_scene(scene)
+        ending = self._ending
         if scene.ending is not None:
             found = len(reading.endings_found)
             total = sum(1 for _ in story.endings())
@@ -177,14 +196,17 @@ class ReaderScreen(Screen[None]):
                     f"\nEndings found: {found} of {total} \u00b7 b goes back \u00b7 r restarts",
                 )
             )
-        self.query_one(NotesPanel).show_scene(scene)
-        self.query_one("#scene", VerticalScroll).scroll_home(animate=False)
+        if self.notes_open:
+            self._notes.show_scene(scene)
+        self._scene.scroll_home(animate=False)
         if animate is None:
             animate = self.lazyland.reveal_animated
-        narration = self.query_one(Narration)
+        narration = self._narration
         narration.show(rich_text(scene.text), animate=animate, speed=self.lazyland.reveal_speed)
-        if not narration.revealing:
-            self._show_ways_on()
+        # The ways on wait for the text; shown or hidden once per step, never both.
+        revealing = narration.revealing
+        self._choices.display = not revealing
+        ending.display = not revealing and reading.at_ending
         self.lazyland.apply_timeline_theme()
         # The footer rebuilds itself on every refresh, so refresh only when a key it shows
         # changed state (number keys are hidden, and checked afresh on each press anyway).
@@ -204,11 +226,11 @@ class ReaderScreen(Screen[None]):
             self._show_ways_on()
 
     def _show_ways_on(self) -> None:
-        self.query_one(ChoiceList).display = True
-        self.query_one("#ending", Static).display = self.reading.at_ending
+        self._choices.display = True
+        self._ending.display = self.reading.at_ending
 
     def finish_reveal(self) -> bool:
-        return self.query_one(Narration).finish()
+        return self._narration.finish()
 
     def on_key(self, event: events.Key) -> None:
         # Any key first completes the reveal, then does its own work on the next press.
@@ -250,7 +272,7 @@ class ReaderScreen(Screen[None]):
     def action_continue(self) -> None:
         scene = self.reading.scene
         if scene.choices:
-            highlighted = self.query_one(ChoiceList).highlighted or 0
+            highlighted = self._choices.highlighted or 0
             self.move(lambda r: r.choose(highlighted + 1))
         else:
             self.move(Reading.continue_)
@@ -282,16 +304,15 @@ class ReaderScreen(Screen[None]):
         self.show_scene()
 
     def action_highlight(self, delta: int) -> None:
-        choices = self.query_one(ChoiceList)
+        choices = self._choices
         if choices.option_count > 1:
             choices.move_highlight(delta)
-            self.query_one("#scene", VerticalScroll).scroll_to_widget(choices, animate=False)
+            self._scene.scroll_to_widget(choices, animate=False)
         else:
-            scene = self.query_one("#scene", VerticalScroll)
-            scene.scroll_relative(y=delta, animate=False)
+            self._scene.scroll_relative(y=delta, animate=False)
 
     def action_page(self, delta: int) -> None:
-        scene = self.query_one("#scene", VerticalScroll)
+        scene = self._scene
         if delta < 0:
             scene.scroll_page_up(animate=False)
         else:
@@ -309,49 +330,44 @@ class ReaderScreen(Screen[None]):
     # --- panels and other screens ---------------------------------------------
 
     def action_notes(self) -> None:
-        self.toggle_class("-notes-open")
+        """Open or close the notes; they are drawn only while open."""
+        opening = not self.notes_open
+        if opening:
+            self._notes.show_scene(self.reading.scene)
+        self.set_class(opening, "-notes-open")
+
+    # Each secondary screen is imported when first opened, so start-up never pays for it.
 
     def action_compare(self) -> None:
-        screen = self._secondary("compare", "CompareScreen", "Compare")
-        if screen is not None:
-            self.app.push_screen(screen(self.reading), self._after_screen)
+        from lazyland.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(self.reading), self._after_screen)
 
     def action_map(self) -> None:
-        screen = self._secondary("map", "MapScreen", "The story map")
-        if screen is not None:
-            self.app.push_screen(screen(self.reading), self._jump_to)
+        from lazyland.screens.map import MapScreen
+
+        self.app.push_screen(MapScreen(self.reading), self._jump_to)
 
     def action_history(self) -> None:
-        screen = self._secondary("history", "HistoryScreen", "History")
-        if screen is not None:
-            self.app.push_screen(screen(self.reading), self._rewind_to)
+        from lazyland.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.reading), self._rewind_to)
 
     def action_endings(self) -> None:
-        screen = self._secondary("endings", "EndingsScreen", "Endings and progress")
-        if screen is not None:
-            self.app.push_screen(screen(self.reading), self._after_screen)
+        from lazyland.screens.endings import EndingsScreen
+
+        self.app.push_screen(EndingsScreen(self.reading), self._after_screen)
 
     def action_help(self) -> None:
-        screen = self._secondary("help", "HelpScreen", "Help")
-        if screen is not None:
-            self.app.push_screen(screen(self.reading), self._after_screen)
+        from lazyland.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.reading), self._after_screen)
 
     def action_restart(self) -> None:
-        screen = self._secondary("confirm", "ConfirmScreen", "Restart")
-        if screen is None:
-            return
+        from lazyland.screens.confirm import ConfirmScreen
+
         question = "Start again from the beginning? The scenes and endings you found are kept."
-        self.app.push_screen(screen(question), self._restart_if)
-
-    def _secondary(self, module: str, name: str, what: str) -> Any:
-        """Import a secondary screen only when it is first opened, so start-up stays quick."""
-        import importlib
-
-        try:
-            return getattr(importlib.import_module(f"lazyland.screens.{module}"), name)
-        except (ImportError, AttributeError):
-            self.lazyland.say(f"{what} is not available in this version.", severity="warning")
-            return None
+        self.app.push_screen(ConfirmScreen(question), self._restart_if)
 
     def _after_screen(self, _: object = None) -> None:
         # Redraw only if something moved the reader meanwhile (a reload, the palette).

@@ -12,12 +12,22 @@ from lazyland.text import rich_text
 
 
 class NotesPanel(VerticalScroll, can_focus=False):
+    """Drawn only when asked (the reader asks while the panel is open)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._body = Static(Text(""), id="notes-body", markup=False)
+        self.shown: Scene | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(Text("What it means", style="bold"), id="notes-heading", markup=False)
-        yield Static(Text(""), id="notes-body", markup=False)
+        yield self._body
 
     def show_scene(self, scene: Scene) -> None:
-        body = self.query_one("#notes-body", Static)
+        if scene is self.shown:
+            return  # already drawn (a reload brings new Scene objects, so it redraws)
+        self.shown = scene
+        body = self._body
         if scene.notes:
             body.update(rich_text(scene.notes))
             body.remove_class("-empty")
