@@ -821,6 +821,23 @@ async def test_every_screen_draws_at_the_smallest_size() -> None:
             assert app.screen is not screen
 
 
+@pytest.mark.parametrize(
+    "make", [CompareScreen, MapScreen, HistoryScreen], ids=lambda m: m.__name__
+)
+async def test_full_screens_on_a_very_large_terminal(make: Callable[[Reading], Screen]) -> None:
+    app = HostApp(make(reading_at_x()))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        # Lines keep a readable length, and the screen behind does not show at the sides.
+        box = app.screen.children[0]
+        assert box.region.width <= 150 and box.region.x > 0
+        assert "the main screen" not in shown
+        if make is CompareScreen:
+            for column in app.screen.query(".compare-column"):
+                assert column.region.width <= 75
+
+
 # --- the bundled story -------------------------------------------------------
 
 

@@ -101,12 +101,16 @@ class CompareScreen(ModalScreen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
 
+    # Past 150 columns the columns stop growing, so lines keep a readable length; the
+    # screen behind is covered rather than showing through at the sides.
     DEFAULT_CSS = paint("""
     CompareScreen {
         align: center middle;
+        background: $background;
     }
     CompareScreen #compare-box {
         width: 100%;
+        max-width: 150;
         height: 1fr;
         padding: 0 1;
     }

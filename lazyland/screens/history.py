@@ -176,6 +176,7 @@ class HistoryScreen(ModalScreen[int | None]):
     DEFAULT_CSS = """
     HistoryScreen {
         align: center middle;
+        background: $background;
     }
     HistoryScreen #history-box {
         width: 100%;

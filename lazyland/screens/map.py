@@ -52,9 +52,11 @@ class MapScreen(ModalScreen[str | None]):
     DEFAULT_CSS = paint("""
     MapScreen {
         align: center middle;
+        background: $background;
     }
     MapScreen #map-box {
         width: 100%;
+        max-width: 120;
         height: 1fr;
         padding: 0 1;
     }
