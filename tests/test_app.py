@@ -337,7 +337,7 @@ async def test_notes_follow_the_reader_and_say_when_there_are_none() -> None:
         await pilot.press("e", "right")
         assert "The club has his name on the sign." in screen_text(app)
         await pilot.press("t")
-        assert "No notes for this scene." in screen_text(app)
+        assert "No notes for this scene." in notes_body(app)
 
 
 async def test_notes_move_below_when_the_terminal_narrows() -> None:
@@ -985,3 +985,128 @@ async def test_watch_reloads_a_real_story_file_after_an_edit(tmp_path: Path) -> 
         assert any(e.endswith("[unknown-scene]") for e in app.reload_errors)
         assert any(e.endswith("[scene-exits]") for e in app.reload_errors)
         assert app.reading.position == "two"
+
+
+# --- notes drawn only while open ----------------------------------------------------
+
+
+def notes_body(app: LazylandApp) -> str:
+    return str(app.screen.query_one("#notes-body", Static).visual)
+
+
+async def test_notes_are_drawn_when_opened_and_follow_only_while_open() -> None:
+    from lazyland.widgets.notes import NotesPanel
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        panel = app.screen.query_one(NotesPanel)
+        assert panel.shown is None  # closed at start: nothing drawn
+        assert "ending answers" not in notes_body(app)
+        await pilot.press("e")
+        assert panel.shown is app.reading.scene
+        assert "The question on the bench is the one the ending answers." in notes_body(app)
+        await pilot.press("right")
+        assert panel.shown is app.reading.scene  # open: it follows each step
+        assert "The club has his name on the sign." in notes_body(app)
+        await pilot.press("e", "2")
+        assert panel.shown is app.reading.story.scenes["b"]  # closed: left as it was
+        await pilot.press("e")
+        assert panel.shown is app.reading.scene
+        assert "No notes for this scene." in notes_body(app)
+
+
+async def test_the_first_screen_does_not_load_markdown_for_hidden_notes() -> None:
+    here = repr(str(Path(__file__).parent))
+    code = (
+        "import asyncio, dataclasses, sys\n"
+        f"sys.path.insert(0, {here})\n"
+        "from test_app import make_app, make_story, Reading, Story\n"
+        "story = make_story('Plain words only.')\n"
+        "a = dataclasses.replace(story.scenes['a'], notes='The *question* on the bench.')\n"
+        "story = dataclasses.replace(story, scenes={**story.scenes, 'a': a})\n"
+        "async def main():\n"
+        "    app = make_app(Reading(story))\n"
+        "    async with app.run_test(size=(100, 30)) as pilot:\n"
+        "        print('markdown_it' in sys.modules)\n"
+        "        await pilot.press('e')\n"
+        "        print('markdown_it' in sys.modules)\n"
+        "asyncio.run(main())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # Emphasis in the hidden notes costs nothing until the panel is opened.
+    assert out.stdout.split() == ["False", "True"]
+
+
+# --- the reveal preference -------------------------------------------------------------
+
+
+async def test_reveal_preference_is_switched_from_the_palette_and_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lazyland.settings import load_settings
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    settings = Settings(reveal_speed=5)
+    app = make_app(settings=settings, animate=True)
+    async with app.run_test(size=WIDE) as pilot:
+        app.animation_level = "full"
+        entries = await _palette_entries(app, "reveal")
+        assert list(entries) == ["Reveal: instant"]
+        entries["Reveal: instant"].command()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert settings.animation is False
+        assert load_settings().animation is False
+        await pilot.press("right")
+        assert not reader(app).revealing  # the next scene is all there at once
+        entries = await _palette_entries(app, "reveal")
+        assert list(entries) == ["Reveal: typewriter"]
+        entries["Reveal: typewriter"].command()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert settings.animation is True
+        assert load_settings().animation is True
+        await pilot.press("b")
+        assert reader(app).revealing
+    # Next time, the settings file alone decides.
+    again = make_app(settings=load_settings(), animate=True)
+    again.animation_level = "full"
+    assert again.reveal_animated
+
+
+async def test_choosing_the_typewriter_overrides_no_animation_for_this_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    settings = Settings(animation=True, reveal_speed=5)
+    app = make_app(settings=settings, animate=False)  # as with --no-animation
+    async with app.run_test(size=WIDE) as pilot:
+        app.animation_level = "full"
+        assert not app.reveal_animated
+        entries = await _palette_entries(app, "reveal")
+        assert list(entries) == ["Reveal: typewriter"]
+        app.set_reveal(True)
+        await pilot.press("right")
+        assert reader(app).revealing
+
+
+async def test_a_reload_tells_which_scenes_it_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story_file = tmp_path / "story.yaml"
+    story_file.write_text("first")
+    app = make_app(story_path=story_file, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "2", "right")
+        assert app.reading.position == "y"
+        base = make_story()
+        scenes = {k: v for k, v in base.scenes.items() if k != "y"}
+        scenes["x"] = Scene("x", "fantasy", "The same jazz bar", "Shorter.", ending="Cut short")
+        _fake_loader(monkeypatch, Story("tale", "A Test Tale", "a", base.timelines, scenes))
+        assert app.reload_story()
+        await pilot.pause()
+        # The scene being read is gone: back one step, not to the start.
+        assert app.reading.history == ("a", "b", "x")
+        shown = messages(app)
+        assert any(
+            "no longer in the story, so you are back at the one before it" in m for m in shown
+        )

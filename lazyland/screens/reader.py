@@ -62,6 +62,8 @@ def _gated(keys: str, action: str, description: str, **kwargs: Any) -> list[Bind
 class ReaderScreen(Screen[None]):
     """The scene, its choices, the notes, and the keys that work right now."""
 
+    # The footer shows these in order and cuts off what does not fit, so the keys a
+    # reader needs most come first: at 80 columns, Continue to Quit all show.
     BINDINGS = [
         *_gated(
             "right,space,enter,n",
@@ -77,15 +79,15 @@ class ReaderScreen(Screen[None]):
         *_gated(
             "t", "toggle_timeline", "Toggle", tooltip="Jump to this moment in the other timeline"
         ),
-        *_gated("c", "compare", "Compare", tooltip="This scene and its mirror side by side"),
         Binding("e", "notes", "Notes", tooltip="Show or hide what the scene means"),
         Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+        *_gated("c", "compare", "Compare", tooltip="This scene and its mirror side by side"),
         Binding("m", "map", "Map"),
         Binding("h", "history", "History"),
         Binding("g", "endings", "Endings"),
         # Restart is rare and asks first; it lives in help and the palette, not the footer.
         Binding("r", "restart", "Restart", show=False),
-        Binding("q", "app.quit", "Quit"),
         Binding("pageup", "page(-1)", "Scroll up", show=False),
         Binding("pagedown", "page(1)", "Scroll down", show=False),
         *[
@@ -134,7 +136,7 @@ class ReaderScreen(Screen[None]):
             id="too-small",
             markup=False,
         )
-        yield Footer()
+        yield Footer(compact=True)
 
     # --- state ----------------------------------------------------------------
 
