@@ -294,13 +294,14 @@ async def test_map_on_a_narrow_terminal_folds_the_timeline_not_being_browsed() -
         # Open on the reader's timeline; the other folds to its label and count.
         assert app.focused is dream and dream.display and not real.display
         shown = screen_text(app)
-        assert "What happened  2 of 4 seen" in shown and "What if  1 of 2 seen" in shown
+        assert "▸ What happened  2 of 4 seen" in shown and "▾ What if  1 of 2 seen" in shown
         assert "Welcome to the club" not in shown
         assert "esc Close" in shown.splitlines()[-1]  # the whole footer fits
         await pilot.press("tab")
         await pilot.pause()
         assert app.focused is real and real.display and not dream.display
         shown = screen_text(app)
+        assert "▾ What happened" in shown and "▸ What if" in shown
         for title in ("After the audition", "Welcome to the club"):
             assert title in shown
         # Every row of the open timeline is in view, none hidden behind a scrollbar.

@@ -143,6 +143,8 @@ class MapScreen(ModalScreen[str | None]):
         self.reading = reading
         # A snapshot: the reading does not move while the map is open.
         self._seen = reading.seen
+        # Each timeline's label as composed, before any fold mark.
+        self._labels: dict[Static, Text] = {}
 
     def compose(self) -> ComposeResult:
         story = self.reading.story
@@ -165,7 +167,9 @@ class MapScreen(ModalScreen[str | None]):
                     )
                     options.add_options(self._row(scene) for scene in scenes)
                     with Vertical(classes=f"map-timeline {timeline_class(story, timeline.id)}"):
-                        yield Static(label, classes="map-label")
+                        badge = Static(label, classes="map-label")
+                        self._labels[badge] = label
+                        yield badge
                         yield options
         yield Footer()
 
@@ -199,6 +203,23 @@ class MapScreen(ModalScreen[str | None]):
             if other.parent is not None:
                 other.parent.set_class(other is options, "-open")
         options.focus()
+        self._mark_folds()
+
+    def on_resize(self) -> None:
+        self._mark_folds()
+
+    def _mark_folds(self) -> None:
+        """Stacked, each label says whether its timeline is open (▾) or folded (▸)."""
+        stacked = self.size.width < 72
+        for label in self.query(".map-label").results(Static):
+            base = self._labels.get(label)
+            if base is None:
+                continue
+            if stacked and label.parent is not None:
+                mark = "▾ " if label.parent.has_class("-open") else "▸ "
+                label.update(Text.assemble(mark, base))
+            else:
+                label.update(base)
 
     def action_other_timeline(self, step: int) -> None:
         lists = list(self.query(TimelineScenes))
