@@ -223,7 +223,7 @@ class CompareScreen(ModalScreen[None]):
         """Side by side, the timelines keep the story's order; stacked, the reader's scene
         comes first, so a narrow terminal opens on the scene being read."""
         columns = self.query_one("#compare-columns")
-        current = columns.query_children(".-current").first(None)
+        current = next(iter(columns.query_children(".-current")), None)
         if current is None or len(columns.children) < 2:
             return
         stacked = self.size.width < 72

@@ -233,7 +233,7 @@ class MapScreen(ModalScreen[str | None]):
     def _label_clicked(self, event: events.Click) -> None:
         label = event.widget
         if label is not None and label.parent is not None:
-            options = label.parent.query(TimelineScenes).first(None)
+            options = next(iter(label.parent.query(TimelineScenes)), None)
             if options is not None:
                 event.stop()
                 self._open(options)
