@@ -102,6 +102,14 @@ class PlainReader:
         for line in lines or [indent.rstrip()]:
             self.write(line)
 
+    def wrap_items(self, items: list[str]) -> None:
+        """A `` · `` separated list, broken between items, never inside one."""
+        glue = "\u00a0"  # textwrap does not break here; it is a plain space again on output
+        words = [item.replace(" ", glue) for item in items]
+        joined = " ".join(word + glue + "·" for word in words[:-1]) + " " + words[-1]
+        for line in textwrap.wrap(joined.strip(), self.width, break_on_hyphens=False):
+            self.write(line.replace(glue, " "))
+
     def prose(self, value: str) -> None:
         for index, paragraph in enumerate(text.plain(value).split("\n\n")):
             if index:
@@ -142,7 +150,7 @@ class PlainReader:
         if scene.notes:
             hints.append("e notes")
         hints.append("h help")
-        self.wrap(" · ".join(hints))
+        self.wrap_items(hints)
 
     def show_ending(self) -> None:
         reading = self.reading
@@ -245,7 +253,7 @@ class PlainReader:
         if action is None:
             self.write(HINT)
         elif action == "help":
-            self.wrap(HELP)
+            self.wrap_items(HELP.split(" · "))
         elif action == "notes":
             self.show_notes()
         elif action == "progress":

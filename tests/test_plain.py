@@ -247,6 +247,20 @@ def test_text_is_wrapped_to_the_width():
     assert 75 <= max(len(line) for line in out.splitlines()) <= 80
 
 
+def test_hints_and_help_break_between_items_on_a_narrow_terminal():
+    from lazyland.plain import HELP
+
+    _, out, _ = drive("h\n", width=24)
+    lines = [line.removeprefix("> ") for line in out.splitlines()]
+    assert max(len(line) for line in lines) <= 24
+    # No line starts with a separator, and every item of the help is whole on one line.
+    assert not any(line.startswith("·") for line in lines)
+    for item in HELP.split(" · "):
+        if len(item) <= 24:
+            assert any(item in line for line in lines), item
+    assert "\u00a0" not in out
+
+
 # --- as a process ---------------------------------------------------------------------
 
 
