@@ -685,3 +685,27 @@ def test_a_broken_story_reports_its_diagnostics_every_time(story: Path, tmp_path
         assert report["code"] == 1
         assert "dream.yaml:8:11: error:" in said and "[unknown-scene]" in said
     assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+@pytest.mark.parametrize("command", ["check", "walk", "graph"])
+def test_the_author_tools_read_the_files_not_the_copy(
+    story: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    from lazyland.cli import main
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    open_story_cached(story)  # a copy in the default place, where play would find it
+    assert list((tmp_path / "xdg-cache").rglob("*.json"))
+
+    def refuse(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("the compiled copy was used")
+
+    monkeypatch.setattr(cache, "read_cache", refuse)
+    monkeypatch.setattr(cache, "open_story_cached", refuse)
+    assert main([command, str(story)]) == 0
+    said = capsys.readouterr()
+    assert said.out or said.err
