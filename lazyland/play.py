@@ -9,7 +9,6 @@ the YAML library are imported only when the files must be read.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from pathlib import Path
@@ -42,6 +41,8 @@ def resolve_story_path(story: str | None) -> Path:
 
 
 def _suggest(wanted: str, known: list[str], kind: str) -> str:
+    import difflib  # only for a mistyped --scene or --timeline
+
     close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.5)
     if close:
         return f" Did you mean {', '.join(close)}?"
