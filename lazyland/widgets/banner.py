@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.widget import Widget
 
 from lazyland.text import inline
 
 
-class Banner(Horizontal):
-    """Story title on the left, the timeline's label on the right, in the timeline's colours."""
+class Banner(Widget):
+    """Story title on the left, the timeline's label on the right, in the timeline's colours.
+
+    One widget drawing one line: the label keeps at most half the width, the
+    title takes what is left, and either ends in an ellipsis when it is cut.
+    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._story = Static(Text(""), id="banner-story", markup=False)
-        self._timeline = Static(Text(""), id="banner-timeline", markup=False)
+        self._title = Text("")
+        self._label = Text("")
         self._shown: tuple[str, str] | None = None
-
-    def compose(self) -> ComposeResult:
-        yield self._story
-        yield self._timeline
 
     def show(self, story_title: str, timeline_label: str, colour_class: str) -> None:
         self.set_class(colour_class == "-night", "-night")
@@ -29,6 +27,17 @@ class Banner(Horizontal):
         if self._shown == (story_title, timeline_label):
             return  # most steps stay in the same timeline: nothing to redraw
         self._shown = (story_title, timeline_label)
-        # The title's box is fixed (one line, the width left over): no layout needed.
-        self._story.update(inline(story_title, style="bold"), layout=False)
-        self._timeline.update(Text.assemble("\u25cf ", inline(timeline_label)))
+        self._title = inline(story_title, style="bold")
+        self._label = Text.assemble("\u25cf ", inline(timeline_label), style="bold")
+        # One line of fixed height and width: a repaint, never a layout.
+        self.refresh()
+
+    def render(self) -> Text:
+        width = self.content_size.width
+        label = self._label.copy()
+        label.truncate(max(width // 2, 0), overflow="ellipsis")
+        title = self._title.copy()
+        title.truncate(max(width - label.cell_len, 0), overflow="ellipsis")
+        gap = max(width - title.cell_len - label.cell_len, 0)
+        line = Text.assemble(title, " " * gap, label, no_wrap=True, end="")
+        return line
