@@ -17,7 +17,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +86,8 @@ def save_name(story_id: str) -> str:
     """The save file's name for a story id; odd ids are hashed rather than trusted as a path."""
     if _SAFE_NAME.match(story_id):
         return f"{story_id}.json"
+    from hashlib import sha256  # only odd ids need it; start-up does not pay for it
+
     return f"story-{sha256(story_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.json"
 
 

@@ -200,7 +200,9 @@ class ReaderScreen(Screen[None]):
             )
         if self.notes_open:
             self._notes.show_scene(scene)
-        self._scene.scroll_home(animate=False)
+        scene_box = self._scene
+        if scene_box.scroll_y or scene_box.scroll_target_y:
+            scene_box.scroll_home(animate=False)
         if animate is None:
             animate = self.lazyland.reveal_animated
         narration = self._narration

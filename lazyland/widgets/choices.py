@@ -21,8 +21,19 @@ class ChoiceList(OptionList, can_focus=False):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)
+        self._shown: tuple[str, ...] | None = None
 
     def show_scene(self, scene: Scene) -> None:
+        # Scene after scene offers the same single "Continue": keep those options.
+        if scene.choices:
+            shown = tuple(choice.label for choice in scene.choices)
+        else:
+            shown = (CONTINUE_ID,) if scene.next is not None else ()
+        if shown == self._shown:
+            if self.option_count and self.highlighted != 0:
+                self.highlighted = 0
+            return
+        self._shown = shown
         options: list[Option] = []
         if scene.choices:
             for number, choice in enumerate(scene.choices, 1):
