@@ -84,6 +84,9 @@ class LazylandApp(App[None]):
         self.reader_screen: ReaderScreen | None = None
         # Saves are written on a thread of their own; a step only takes the snapshot.
         self._writer = BackgroundWriter(on_notice=self._save_failed_elsewhere)
+        # The Reading as last saved (or as it came in): quitting with nothing moved
+        # writes nothing, so --new leaves the old save alone until a step is taken.
+        self._saved_state = reading.state()
         self._loop: asyncio.AbstractEventLoop | None = None
         for theme in THEMES:
             self.register_theme(theme)
@@ -219,6 +222,7 @@ class LazylandApp(App[None]):
         if store is None or not store.enabled:
             return
         self._writer.submit(partial(store.write, store.snapshot(self.reading)))
+        self._saved_state = self.reading.state()
 
     def flush_saves(self) -> bool:
         """Wait until the newest save is on disk; False if the disk did not answer in time."""
@@ -240,7 +244,8 @@ class LazylandApp(App[None]):
             self.say(notice, severity="warning", timeout=8)
 
     async def action_quit(self) -> None:
-        self.save_progress()
+        if self.reading.state() != self._saved_state:
+            self.save_progress()
         self.flush_saves()
         self.exit()
 

@@ -594,11 +594,34 @@ async def test_quit_works_while_text_is_still_appearing() -> None:
     store = FakeStore()
     app = make_app(store=store, animate=True, settings=Settings(reveal_speed=5))
     async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "right")  # complete the reveal, then read on
+        assert reader(app).revealing
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
-    assert store.saved == [("a",)]
-    assert store.written == [("a",)]
+    assert store.saved == [("a", "b")]
+    assert store.written == [("a", "b")]
+
+
+async def test_quitting_before_any_step_writes_nothing() -> None:
+    store = FakeStore()
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert store.saved == store.written == []
+
+
+async def test_quitting_back_where_it_started_still_saves_the_steps_taken() -> None:
+    store = FakeStore()
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right", "b", "q")
+        await pilot.pause()
+    # Back at the first scene, but with one scene ahead to go forward to.
+    assert store.written[-1] == ("a",)
+    assert app.reading.ahead == ("b",)
 
 
 async def test_saves_are_written_off_the_app_thread_and_in_order() -> None:
