@@ -399,3 +399,92 @@ def test_a_save_that_cannot_be_moved_aside_is_not_written_over(story, store, mon
     assert not store.enabled
     assert store.save(Reading(story)) is None
     assert store.path.read_text() == "{"
+
+
+# --- carrying a reading over to an edited story ---------------------------------------
+
+
+def test_carry_over_keeping_the_place_steps_back_to_the_last_scene_left(story):
+    reading = walked(story)  # history ends at dance, home ahead
+    edited = without(story, "dance")
+    carried, notices = saves.carry_over(
+        edited,
+        reading.position,
+        reading.history[:-1],
+        reading.ahead,
+        reading.seen_in_order,
+        reading.endings_found,
+        keep_place=True,
+        source="you had read",
+    )
+    assert carried.history == reading.history[:-1]
+    assert carried.ahead == ()
+    assert notices == [
+        "The scene you were reading is no longer in the story, so you are back at the one "
+        "before it."
+    ]
+
+
+def test_carry_over_names_its_source_when_counting_dropped_scenes(story):
+    reading = walked(story)
+    carried, notices = saves.carry_over(
+        without(story, "crossroads"),
+        reading.position,
+        reading.history[:-1],
+        reading.ahead,
+        reading.seen_in_order,
+        reading.endings_found,
+        source="you had read",
+    )
+    assert carried.position == reading.position
+    assert "crossroads" not in carried.history
+    assert notices == ["1 scene you had read no longer exists and was skipped."]
+
+
+# --- the background writer -------------------------------------------------------------
+
+
+def test_background_writer_writes_in_order_and_never_an_older_after_a_newer():
+    gate = threading.Event()
+    started = threading.Event()
+    written: list[int] = []
+
+    def write(number: int) -> None:
+        if number == 0:
+            started.set()
+            gate.wait(5)  # hold the first write so the next ones queue up behind it
+        written.append(number)
+
+    writer = saves.BackgroundWriter()
+    writer.submit(lambda: write(0))
+    assert started.wait(5)
+    for number in range(1, 6):
+        writer.submit(lambda number=number: write(number))
+    gate.set()
+    assert writer.flush(5)
+    # The first was under way; of those waiting, only the newest was written.
+    assert written == [0, 5]
+    writer.submit(lambda: write(6))
+    assert writer.close(5)
+    assert written == [0, 5, 6]
+    with pytest.raises(RuntimeError):
+        writer.submit(lambda: write(7))
+
+
+def test_background_writer_reports_a_failed_write(tmp_path, story):
+    notices: list[str] = []
+    store = SaveStore(story, tmp_path / "file-not-folder")
+    (tmp_path / "file-not-folder").write_text("in the way")
+    writer = saves.BackgroundWriter(on_notice=notices.append)
+    writer.submit(lambda: store.write(store.snapshot(Reading(story))))
+    assert writer.close(5)
+    assert len(notices) == 1 and notices[0].startswith("Saving is off:")
+    assert not store.enabled
+
+
+def test_snapshot_then_write_is_what_save_does(tmp_path, story):
+    reading = walked(story)
+    store = SaveStore(story, tmp_path)
+    assert store.write(store.snapshot(reading)) is None
+    loaded, notices = SaveStore(story, tmp_path).load()
+    assert notices == [] and loaded == reading
