@@ -112,6 +112,7 @@ class LazylandApp(App[None]):
         classes["-dark-mode"] = theme.dark
         classes["-light-mode"] = not theme.dark
         self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
         self.stylesheet.set_variables(self.get_css_variables())
 
     # --- reading pace ---------------------------------------------------------

@@ -1133,3 +1133,32 @@ async def test_a_reload_tells_which_scenes_it_dropped(
         assert any(
             "no longer in the story, so you are back at the one before it" in m for m in shown
         )
+
+
+@pytest.mark.parametrize("theme", [None, "nord"])
+async def test_the_first_theme_costs_no_stylesheet_reparse(
+    theme: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.color import Color
+    from textual.css.stylesheet import Stylesheet
+
+    calls: list[int] = []
+    original = Stylesheet.reparse
+
+    def counting(self: Stylesheet) -> None:
+        calls.append(1)
+        original(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counting)
+    app = make_app(settings=Settings(theme=theme))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert calls == []
+        expected = theme or NIGHT
+        assert app.theme == expected
+        assert f"-theme-{expected}" in app.classes
+        background = app.get_theme(expected).background  # type: ignore[union-attr]
+        assert app.screen.styles.background == Color.parse(background)
+        # A later change of theme still goes through Textual's own path.
+        await pilot.press("right", "2")
+        assert app.theme == (theme or MONTAGE)
