@@ -77,6 +77,7 @@ class LazylandApp(App[None]):
         self.watch_story = watch
         self.reload_errors: list[str] = []
         self._save_notice_given = False
+        self._last_toast: tuple[str, float] | None = None
         self._timeline_theme: str | None = None
         # A theme the reader picked; while set, timelines no longer change the theme.
         self._picked_theme: str | None = None
@@ -169,7 +170,17 @@ class LazylandApp(App[None]):
     def say(
         self, message: str, *, severity: SeverityLevel = "information", timeout: float = 4
     ) -> None:
-        """A toast whose text is never read as markup (it may quote the story)."""
+        """A toast whose text is never read as markup (it may quote the story).
+
+        The same message while its toast is still up is not stacked again: pressing a
+        refused key five times says why once.
+        """
+        now = time.monotonic()
+        if self._last_toast is not None:
+            shown, until = self._last_toast
+            if shown == message and now < until:
+                return
+        self._last_toast = (message, now + timeout)
         self.notify(message, severity=severity, timeout=timeout, markup=False)
 
     # --- themes ---------------------------------------------------------------

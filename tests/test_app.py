@@ -297,6 +297,15 @@ async def test_back_at_the_start_and_forward_with_nothing_ahead_refuse() -> None
         assert "There is nothing ahead to return to." in messages(app)
 
 
+async def test_a_refused_key_pressed_again_does_not_stack_the_same_toast() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("b", "b", "b", "f")
+        said = messages(app)
+        assert said.count("This is where the reading began.") == 1
+        assert said.count("There is nothing ahead to return to.") == 1
+
+
 # --- notes ------------------------------------------------------------------------
 
 
