@@ -41,17 +41,25 @@ def mermaid_ids(story: Story) -> dict[str, str]:
     return {scene_id: f"n{n}" for n, scene_id in enumerate(story.scenes)}
 
 
-def to_mermaid(story: Story) -> str:
-    names = mermaid_ids(story)
-    lines = [f"%% lazyland story {story.id}", "flowchart TD"]
-    declared = {t.id for t in story.timelines}
+def timeline_groups(story: Story) -> list[tuple[str, str]]:
+    """Each timeline's id and label, in manifest order, one cluster per timeline.
+
+    A hand-built story may place a scene in an undeclared timeline; it is drawn anyway,
+    in a cluster named by its id.
+    """
     groups = [(t.id, t.label) for t in story.timelines]
-    # A hand-built story may place a scene in an undeclared timeline; draw it anyway.
+    declared = {t.id for t in story.timelines}
     for scene in story.scenes.values():
         if scene.timeline not in declared:
             declared.add(scene.timeline)
             groups.append((scene.timeline, scene.timeline))
-    for number, (timeline_id, label) in enumerate(groups):
+    return groups
+
+
+def to_mermaid(story: Story) -> str:
+    names = mermaid_ids(story)
+    lines = [f"%% lazyland story {story.id}", "flowchart TD"]
+    for number, (timeline_id, label) in enumerate(timeline_groups(story)):
         lines.append(f"  subgraph t{number} [{mermaid_label(label)}]")
         for scene in story.scenes_in(timeline_id):
             # The title on the first line, the scene id below it.
@@ -101,13 +109,7 @@ def to_dot(story: Story) -> str:
         '  node [shape=box, style=rounded, fontname="sans-serif"];',
         '  edge [fontname="sans-serif", fontsize=10];',
     ]
-    declared = {t.id for t in story.timelines}
-    groups = [(t.id, t.label) for t in story.timelines]
-    for scene in story.scenes.values():
-        if scene.timeline not in declared:
-            declared.add(scene.timeline)
-            groups.append((scene.timeline, scene.timeline))
-    for number, (timeline_id, label) in enumerate(groups):
+    for number, (timeline_id, label) in enumerate(timeline_groups(story)):
         lines.append(f"  subgraph cluster_{number} {{")
         lines.append(f"    label={dot_string(plain_inline(label))};")
         for scene in story.scenes_in(timeline_id):
