@@ -22,7 +22,7 @@ from textual.screen import Screen
 from lazyland.engine import Reading
 from lazyland.saves import BackgroundWriter, SaveStore, carry_over
 from lazyland.text import plain_inline
-from lazyland.themes import THEMES, theme_for
+from lazyland.themes import THEMES, theme_for, timeline_variables
 
 if TYPE_CHECKING:
     from lazyland.screens.reader import ReaderScreen
@@ -98,6 +98,15 @@ class LazylandApp(App[None]):
         else:
             self._timeline_theme = theme_for(reading.story, reading.scene.timeline)
             self._set_first_theme(self._timeline_theme)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The timelines' colours, for every theme that does not set them itself.
+
+        The stylesheet draws timelines in their own colours as ``$timeline-real-*`` and
+        ``$timeline-other-*``; a built-in theme picked from the palette has no such
+        variables, and without these defaults the stylesheet would not parse.
+        """
+        return {**super().get_theme_variable_defaults(), **timeline_variables()}
 
     def _set_first_theme(self, name: str) -> None:
         """Start in theme ``name`` without the stylesheet reparse that setting ``theme`` costs.

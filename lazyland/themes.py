@@ -7,6 +7,8 @@ from the palette wins over the timeline's own.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.theme import Theme
 
 from lazyland.model import Story
@@ -56,6 +58,48 @@ MONTAGE_THEME = Theme(
         "block-cursor-background": "#f28c38",
         "block-cursor-foreground": "#2b0f22",
     },
+)
+
+
+def _cursor(theme: Theme, part: str) -> str:
+    return theme.variables.get(f"block-cursor-{part}", theme.primary)
+
+
+# Each timeline's own colours, taken from its theme so that the secondary screens match
+# the reader: name -> (what happened, what if). The stylesheet reads them as the theme
+# variables $timeline-real-NAME and $timeline-other-NAME, the same under every theme, so
+# that a timeline drawn in its own colours looks the same whatever theme the app is in.
+TIMELINE_COLOURS: dict[str, tuple[str, str]] = {
+    "ground": (NIGHT_THEME.surface or "#121a33", MONTAGE_THEME.surface or "#ffe3c4"),
+    "ink": (NIGHT_THEME.foreground or "#cdd6ee", MONTAGE_THEME.foreground or "#3b1830"),
+    "badge": (NIGHT_THEME.secondary or "#3b4f86", MONTAGE_THEME.primary),
+    "badge-ink": ("#f2f5ff", "#fff6ec"),
+    "title": (NIGHT_THEME.accent or "#e6c86e", MONTAGE_THEME.primary),
+    "cursor": (_cursor(NIGHT_THEME, "background"), _cursor(MONTAGE_THEME, "background")),
+    "cursor-ink": (_cursor(NIGHT_THEME, "foreground"), _cursor(MONTAGE_THEME, "foreground")),
+    "cursor-blurred": (NIGHT_THEME.panel or "#1a2444", MONTAGE_THEME.panel or "#ffd3a8"),
+    # Mid-tones, readable on a dark theme and a light one alike.
+    "bar": (NIGHT_THEME.primary, MONTAGE_THEME.primary),
+}
+
+
+def timeline_variables() -> dict[str, str]:
+    """The timelines' colours as theme variables, e.g. ``timeline-real-badge``.
+
+    Both lazyland themes carry them; an app using the stylesheet returns them from
+    ``get_theme_variable_defaults`` so that every other theme has them too.
+    """
+    variables: dict[str, str] = {}
+    for name, (real, other) in TIMELINE_COLOURS.items():
+        variables[f"timeline-real-{name}"] = real
+        variables[f"timeline-other-{name}"] = other
+    return variables
+
+
+# Both themes carry every timeline's colours, as the stylesheet asks for them by name.
+NIGHT_THEME = replace(NIGHT_THEME, variables={**NIGHT_THEME.variables, **timeline_variables()})
+MONTAGE_THEME = replace(
+    MONTAGE_THEME, variables={**MONTAGE_THEME.variables, **timeline_variables()}
 )
 
 THEMES = (NIGHT_THEME, MONTAGE_THEME)

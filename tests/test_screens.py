@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 
+import lazyland
 from lazyland.engine import Reading, Refusal
 from lazyland.model import Choice, Scene, Story, Timeline
 from lazyland.screens.compare import CompareScreen
@@ -29,8 +31,9 @@ from lazyland.screens.help import KEYS, HelpScreen
 from lazyland.screens.history import HistoryScreen, StepList
 from lazyland.screens.map import BLANK, MapScreen, TimelineScenes
 from lazyland.text import plain_inline
-from lazyland.themes import MONTAGE_THEME, NIGHT_THEME
+from lazyland.themes import MONTAGE_THEME, NIGHT_THEME, timeline_variables
 
+STYLESHEET = Path(lazyland.__file__).parent / "lazyland.tcss"
 MARKUP = "[bold]x[/] [@click=app.quit]q[/]"
 UNSET = object()
 
@@ -65,7 +68,15 @@ def reading_at_x(story: Story | None = None) -> Reading:
 
 
 class HostApp(App[None]):
-    """Pushes one screen on mount and keeps whatever it is dismissed with."""
+    """Pushes one screen on mount and keeps whatever it is dismissed with.
+
+    It wears the reader's own stylesheet, so the screens are tested as they look.
+    """
+
+    CSS_PATH = STYLESHEET
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **timeline_variables()}
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
@@ -868,3 +879,51 @@ async def test_bundled_story_help_and_a_fresh_map() -> None:
                 assert plain_inline(scene.title) not in shown, scene.id
         total = sum(1 for _ in story.scenes_in(reading.timeline.id))
         assert f"1 of {total} seen" in shown
+
+
+# --- one stylesheet ----------------------------------------------------------
+
+SCREEN_MAKERS: tuple[Callable[[Reading], Screen], ...] = (
+    CompareScreen,
+    MapScreen,
+    HistoryScreen,
+    EndingsScreen,
+    HelpScreen,
+    lambda reading: ConfirmScreen("Start again?"),
+)
+
+
+def test_the_screens_carry_no_css_of_their_own() -> None:
+    # Their look lives in lazyland.tcss, beside the reader's.
+    screens = (CompareScreen, MapScreen, HistoryScreen, EndingsScreen, HelpScreen, ConfirmScreen)
+    for widget in (*screens, StepList, TimelineScenes):
+        assert "DEFAULT_CSS" not in vars(widget), widget.__name__
+    css = STYLESHEET.read_text(encoding="utf-8")
+    for widget in screens:
+        assert f"\n{widget.__name__} {{" in css, widget.__name__
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "lazyland-montage"])
+async def test_every_screen_opens_under_any_theme_in_the_reader(theme: str) -> None:
+    from lazyland.app import LazylandApp
+
+    app = LazylandApp(reading_at_x(), animate=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        for make in SCREEN_MAKERS:
+            screen = make(app.reading)
+            app.push_screen(screen)
+            await pilot.pause()
+            assert app.is_running and app.screen is screen
+            if isinstance(screen, CompareScreen):
+                # The columns keep their timelines' own colours, whatever the theme.
+                real, other = screen.query(".compare-column")
+                assert real.styles.background == Color.parse(NIGHT_THEME.surface or "")
+                assert other.styles.background == Color.parse(MONTAGE_THEME.surface or "")
+            if isinstance(screen, MapScreen):
+                label = screen.query(".-timeline-other .map-label").first()
+                assert label.styles.background == Color.parse(MONTAGE_THEME.primary)
+            app.pop_screen()
+            await pilot.pause()
+        assert app.is_running

@@ -9,11 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, Vertical
 from textual.screen import ModalScreen
-from textual.theme import Theme
 from textual.widgets import Footer, Static
 
 from lazyland.text import inline, rich_text
-from lazyland.themes import MONTAGE_THEME, NIGHT, NIGHT_THEME, theme_for
+from lazyland.themes import NIGHT, TIMELINE_COLOURS, theme_for
 
 if TYPE_CHECKING:
     from lazyland.engine import Reading
@@ -25,38 +24,9 @@ def timeline_class(story: Story, timeline_id: str) -> str:
     return "-timeline-real" if theme_for(story, timeline_id) == NIGHT else "-timeline-other"
 
 
-def _var(theme: Theme, name: str) -> str:
-    return theme.variables.get(name, theme.primary)
-
-
-# Each timeline's colours, taken from its theme so these screens match the reader:
-# name -> (real, other). Used as @real-NAME / @other-NAME in the screens' CSS.
-COLOURS: dict[str, tuple[str, str]] = {
-    "ground": (NIGHT_THEME.surface or "#121a33", MONTAGE_THEME.surface or "#ffe3c4"),
-    "ink": (NIGHT_THEME.foreground or "#cdd6ee", MONTAGE_THEME.foreground or "#3b1830"),
-    "badge": (NIGHT_THEME.secondary or "#3b4f86", MONTAGE_THEME.primary or "#d6407f"),
-    "badge-ink": ("#f2f5ff", "#fff6ec"),
-    "title": (NIGHT_THEME.accent or "#e6c86e", MONTAGE_THEME.primary or "#d6407f"),
-    "cursor": (
-        _var(NIGHT_THEME, "block-cursor-background"),
-        _var(MONTAGE_THEME, "block-cursor-background"),
-    ),
-    "cursor-ink": (
-        _var(NIGHT_THEME, "block-cursor-foreground"),
-        _var(MONTAGE_THEME, "block-cursor-foreground"),
-    ),
-    "cursor-blurred": (NIGHT_THEME.panel or "#1a2444", MONTAGE_THEME.panel or "#ffd3a8"),
-    # Mid-tones, readable on a dark theme and a light one alike.
-    "bar": (NIGHT_THEME.primary or "#6f8fd8", MONTAGE_THEME.primary or "#d6407f"),
-}
-
-
-def paint(css: str) -> str:
-    """Fill a stylesheet's @real-NAME and @other-NAME placeholders with the timelines' colours."""
-    for name in sorted(COLOURS, key=len, reverse=True):
-        real, other = COLOURS[name]
-        css = css.replace(f"@real-{name}", real).replace(f"@other-{name}", other)
-    return css
+# Each timeline's colours (real, other), for the Rich styles drawn here in Python; the
+# stylesheet reads the same colours as $timeline-real-NAME and $timeline-other-NAME.
+COLOURS = TIMELINE_COLOURS
 
 
 def _pick(name: str, story: Story, timeline_id: str) -> str:
@@ -100,87 +70,6 @@ class CompareScreen(ModalScreen[None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
-
-    # Past 150 columns the columns stop growing, so lines keep a readable length; the
-    # screen behind is covered rather than showing through at the sides.
-    DEFAULT_CSS = paint("""
-    CompareScreen {
-        align: center middle;
-        background: $background;
-    }
-    CompareScreen #compare-box {
-        width: 100%;
-        max-width: 150;
-        height: 1fr;
-        padding: 0 1;
-    }
-    CompareScreen #compare-heading {
-        width: 100%;
-        content-align: center middle;
-        text-style: bold;
-        color: $text;
-        background: $panel;
-        height: 1;
-    }
-    CompareScreen #compare-columns {
-        layout: horizontal;
-        height: 1fr;
-        overflow-y: auto;
-    }
-    CompareScreen.-narrow #compare-columns {
-        layout: vertical;
-    }
-    CompareScreen .compare-column {
-        width: 1fr;
-        height: auto;
-        min-height: 100%;
-        padding: 1 2;
-    }
-    CompareScreen.-narrow .compare-column {
-        min-height: 0;
-        padding: 1 1;
-    }
-    CompareScreen .compare-column.-timeline-real {
-        background: @real-ground;
-        color: @real-ink;
-    }
-    CompareScreen .compare-column.-timeline-other {
-        background: @other-ground;
-        color: @other-ink;
-    }
-    CompareScreen .compare-label {
-        text-style: bold;
-        padding: 0 1;
-        margin-bottom: 1;
-    }
-    CompareScreen .-timeline-real .compare-label {
-        background: @real-badge;
-        color: @real-badge-ink;
-    }
-    CompareScreen .-timeline-other .compare-label {
-        background: @other-badge;
-        color: @other-badge-ink;
-    }
-    CompareScreen .compare-title {
-        text-style: bold;
-    }
-    CompareScreen .-timeline-real .compare-title {
-        color: @real-title;
-    }
-    CompareScreen .-timeline-other .compare-title {
-        color: @other-title;
-    }
-    CompareScreen .compare-caption {
-        text-style: italic;
-    }
-    CompareScreen .compare-text {
-        margin-top: 1;
-    }
-    CompareScreen .compare-missing {
-        margin-top: 1;
-        text-style: italic;
-    }
-    """)
 
     def __init__(self, reading: Reading) -> None:
         super().__init__()

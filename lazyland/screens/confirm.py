@@ -30,53 +30,6 @@ class ConfirmScreen(ModalScreen[bool]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (74, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    ConfirmScreen #confirm-box {
-        width: auto;
-        min-width: 30;
-        max-width: 70;
-        height: auto;
-        border: round $warning;
-        padding: 1 2;
-        background: $surface;
-    }
-    ConfirmScreen.-narrow #confirm-box {
-        width: 1fr;
-        min-width: 0;
-        max-width: 100%;
-        margin: 0 1;
-        padding: 1 1;
-    }
-    ConfirmScreen.-short #confirm-box {
-        max-height: 100%;
-        padding: 0 1;
-    }
-    ConfirmScreen #confirm-question {
-        width: auto;
-        max-width: 64;
-        margin-bottom: 1;
-    }
-    ConfirmScreen.-narrow #confirm-question {
-        width: 1fr;
-        max-width: 100%;
-    }
-    ConfirmScreen.-short #confirm-question {
-        margin: 1 0;
-    }
-    ConfirmScreen #confirm-buttons {
-        width: 100%;
-        height: auto;
-        align-horizontal: center;
-    }
-    ConfirmScreen Button {
-        margin: 0 1;
-        min-width: 8;
-    }
-    """
-
     def __init__(self, question: str | Text) -> None:
         super().__init__()
         # The question may quote a scene title: never read it as markup.

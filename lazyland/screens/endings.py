@@ -45,12 +45,6 @@ def percent(done: int, total: int) -> int:
 class TimelineProgress(Widget):
     """One line per timeline: label, bar, "n of m"; the bar shrinks to fit narrow terminals."""
 
-    DEFAULT_CSS = """
-    TimelineProgress {
-        height: auto;
-    }
-    """
-
     def __init__(self, reading: Reading, id: str | None = None) -> None:
         super().__init__(id=id)
         self.reading = reading
@@ -84,41 +78,6 @@ class EndingsScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("g", "close", "Close", show=False),
     ]
-
-    DEFAULT_CSS = """
-    EndingsScreen {
-        align: center middle;
-    }
-    EndingsScreen #endings-box {
-        width: 100%;
-        max-width: 80;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        padding: 0 2;
-        background: $surface;
-    }
-    EndingsScreen .endings-section {
-        text-style: bold;
-        margin-top: 1;
-    }
-    EndingsScreen #endings-list, EndingsScreen #endings-progress {
-        height: auto;
-    }
-    EndingsScreen #endings-share {
-        margin: 1 0;
-    }
-    EndingsScreen.-narrow #endings-box {
-        padding: 0 1;
-    }
-    EndingsScreen.-short .endings-section {
-        margin-top: 0;
-    }
-    EndingsScreen.-short #endings-share {
-        margin: 1 0 0 0;
-    }
-    """
 
     # On a small terminal the box sheds its spare rows and columns, so that at 40x12 the
     # endings, both timelines' bars and the share of the story all fit without scrolling.

@@ -109,11 +109,7 @@ def keys_table(width: int) -> Table:
 
 
 class KeysTable(Widget):
-    DEFAULT_CSS = """
-    KeysTable {
-        height: auto;
-    }
-    """
+    """The keys as a table as wide as the widget."""
 
     def render(self) -> Table:
         return keys_table(self.size.width or 80)
@@ -132,36 +128,6 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "close", "Close", show=False),
         Binding("q", "close", "Close", show=False),
     ]
-
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen.-tall #help-box {
-        margin: 1 0;
-    }
-    HelpScreen.-short #help-title {
-        margin-top: 0;
-    }
-    HelpScreen #help-box {
-        width: 100%;
-        max-width: 90;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-align: center;
-        padding: 0 2;
-        background: $surface;
-    }
-    HelpScreen .help-section {
-        text-style: bold;
-        color: $primary;
-        margin-top: 1;
-    }
-    HelpScreen #help-timelines {
-        margin-bottom: 1;
-    }
-    """
 
     def __init__(self, reading: Reading) -> None:
         super().__init__()

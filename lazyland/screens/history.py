@@ -47,28 +47,6 @@ class StepList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"step-list--row", "step-list--cursor"}
 
-    DEFAULT_CSS = """
-    StepList {
-        border: tall $border-blurred;
-        background: $surface;
-        padding: 0 1;
-        overflow-x: hidden;
-        & > .step-list--cursor {
-            color: $block-cursor-blurred-foreground;
-            background: $block-cursor-blurred-background;
-            text-style: $block-cursor-blurred-text-style;
-        }
-        &:focus {
-            border: tall $border;
-            & > .step-list--cursor {
-                color: $block-cursor-foreground;
-                background: $block-cursor-background;
-                text-style: $block-cursor-text-style;
-            }
-        }
-    }
-    """
-
     cursor: reactive[int] = reactive(0, always_update=True)
 
     class Selected(Message):
@@ -172,35 +150,6 @@ class HistoryScreen(ModalScreen[int | None]):
         Binding("escape", "close", "Close"),
         Binding("h", "close", "Close", show=False),
     ]
-
-    DEFAULT_CSS = """
-    HistoryScreen {
-        align: center middle;
-        background: $background;
-    }
-    HistoryScreen #history-box {
-        width: 100%;
-        max-width: 100;
-        height: 1fr;
-        padding: 0 1;
-    }
-    HistoryScreen #history-heading {
-        width: 100%;
-        height: 1;
-        content-align: center middle;
-        text-style: bold;
-        background: $panel;
-    }
-    HistoryScreen #history-steps {
-        height: 1fr;
-        margin-top: 1;
-    }
-    HistoryScreen.-narrow #history-steps {
-        border: none;
-        margin-top: 0;
-        padding: 0;
-    }
-    """
 
     # Under 60 columns each row leads with the scene's title and the timeline follows it,
     # so what is cut short on a narrow terminal is the label, never the title.

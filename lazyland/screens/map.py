@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from lazyland.screens.compare import paint, timeline_class
+from lazyland.screens.compare import timeline_class
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -48,95 +48,6 @@ class MapScreen(ModalScreen[str | None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
-
-    DEFAULT_CSS = paint("""
-    MapScreen {
-        align: center middle;
-        background: $background;
-    }
-    MapScreen #map-box {
-        width: 100%;
-        max-width: 120;
-        height: 1fr;
-        padding: 0 1;
-    }
-    MapScreen #map-heading {
-        width: 100%;
-        height: 1;
-        content-align: center middle;
-        text-style: bold;
-        background: $panel;
-    }
-    MapScreen #map-timelines {
-        height: 1fr;
-    }
-    MapScreen.-narrow #map-timelines {
-        layout: vertical;
-    }
-    MapScreen .map-timeline {
-        width: 1fr;
-        height: 1fr;
-        margin: 1 1 0 1;
-    }
-    MapScreen.-narrow .map-timeline {
-        margin: 0;
-        height: auto;
-    }
-    /* Stacked, only the timeline being browsed shows its scenes; the others are one line
-       each, so the list gets every row there is. Tab or a click on a label opens another. */
-    MapScreen.-narrow .map-timeline.-open {
-        height: 1fr;
-    }
-    MapScreen.-narrow .map-timeline OptionList {
-        display: none;
-    }
-    MapScreen.-narrow .map-timeline.-open OptionList {
-        display: block;
-    }
-    MapScreen.-narrow .map-timeline OptionList {
-        border: none;
-        padding: 0 1;
-    }
-    MapScreen .map-label {
-        text-style: bold;
-        padding: 0 1;
-    }
-    MapScreen .-timeline-real .map-label {
-        background: @real-badge;
-        color: @real-badge-ink;
-    }
-    MapScreen .-timeline-other .map-label {
-        background: @other-badge;
-        color: @other-badge-ink;
-    }
-    MapScreen .map-timeline OptionList {
-        height: 1fr;
-    }
-    MapScreen .-timeline-real OptionList {
-        background: @real-ground;
-        color: @real-ink;
-    }
-    MapScreen .-timeline-other OptionList {
-        background: @other-ground;
-        color: @other-ink;
-    }
-    MapScreen .-timeline-real OptionList > .option-list--option-highlighted {
-        background: @real-cursor-blurred;
-        color: @real-ink;
-    }
-    MapScreen .-timeline-real OptionList:focus > .option-list--option-highlighted {
-        background: @real-cursor;
-        color: @real-cursor-ink;
-    }
-    MapScreen .-timeline-other OptionList > .option-list--option-highlighted {
-        background: @other-cursor-blurred;
-        color: @other-ink;
-    }
-    MapScreen .-timeline-other OptionList:focus > .option-list--option-highlighted {
-        background: @other-cursor;
-        color: @other-cursor-ink;
-    }
-    """)
 
     def __init__(self, reading: Reading) -> None:
         super().__init__()
