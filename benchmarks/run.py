@@ -14,7 +14,8 @@ machine's speed cancels out:
            against a bare Textual app that updates one Static per key.
 - check:   `lazyland check` on generated 10,000- and 20,000-scene stories,
            against a plain libyaml `yaml.load` of the same files; and how the
-           check's time grows from 10,000 to 20,000 scenes (2.0 is linear).
+           check's time grows from 10,000 to 20,000 scenes, against how yaml.load's
+           own time grows over the same files (1.0 is as linear as libyaml).
 - big:     the reader's start on a 10,000-scene story against its start on the
            bundled story.
 
@@ -381,24 +382,29 @@ def bench_check(runs: int, stories: dict[int, Path]) -> list[Figure]:
 
     figures = []
     check_times: dict[int, float] = {}
+    load_times: dict[int, float] = {}
     for scenes, folder in stories.items():
         base, ours = shared.medians([shared.baseline(folder), shared.checker(folder)], runs)
-        check_times[scenes] = ours
+        check_times[scenes], load_times[scenes] = ours, base
         figures.append(Figure(f"check {scenes:,} scenes vs yaml.load", ours, base, "s", 1.0))
     sizes = sorted(check_times)
     if len(sizes) == 2:
         small, large = sizes
+        # Linear growth is judged against yaml.load's own growth over the same files in
+        # the same run: memory and cache effects on a busy machine bend both alike.
+        ours_growth = check_times[large] / check_times[small]
+        base_growth = load_times[large] / load_times[small]
         figures.append(
             Figure(
-                f"check growth {small:,} -> {large:,} scenes (linear: 2.0x)",
-                check_times[large],
-                check_times[small],
-                "s",
-                2.2,
-                note="linear within 10%",
+                f"check growth {small:,} -> {large:,} vs yaml.load's",
+                ours_growth,
+                base_growth,
+                "x",
+                1.1,
+                note="no faster than libyaml's own, within 10%",
             )
         )
-    return figures
+        return figures
 
 
 # --- report ----------------------------------------------------------------------------
