@@ -61,6 +61,7 @@ MAX_DEPTH = 12  # a story needs five levels of nesting; twelve leaves room for n
 MAX_REPEATS = 10  # of one kind of refusal in one file; the rest would only be noise
 
 MANIFEST_NAME = "story.yaml"
+TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; no story needs this much"
 
 if getattr(yaml, "__with_libyaml__", False):  # pragma: no branch - depends on the install
     from yaml._yaml import CParser as _Parser
@@ -246,11 +247,7 @@ class _StoryReader:
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                self.error(
-                    self.span(event),
-                    f"nesting deeper than {MAX_DEPTH} levels; no story needs this much",
-                    "too-deep",
-                )
+                self.error(self.span(event), TOO_DEEP, "too-deep")
                 raise _Stop
             if event.anchor is not None or event.tag is not None:
                 self._properties(event)
@@ -461,6 +458,10 @@ class _StoryReader:
             mark = exc.problem_mark or exc.context_mark
             span = Span(shown, mark.line + 1, mark.column + 1) if mark else whole
             problem = exc.problem or exc.context or "the YAML cannot be read"
+            deep = _too_deep_span(text, shown) if "nesting depth" in problem else None
+            if deep is not None:
+                self.error(deep, TOO_DEEP, "too-deep")
+                return True
             if exc.context and exc.problem:
                 problem = f"{problem} ({exc.context})"
             self.error(span, f"YAML syntax: {problem}", "yaml-syntax")
@@ -494,6 +495,34 @@ class _StoryReader:
                 "yaml-documents",
             )
         return True
+
+
+def _too_deep_span(text: str, shown: str) -> Span | None:
+    """Where nesting first passes MAX_DEPTH, found with the pure-Python parser.
+
+    libyaml (as bundled with PyYAML 6.0.4 and later) refuses flow nesting past its own
+    limit while scanning ahead, before any event shows the depth. Python's scanner looks
+    at most 1024 characters ahead, so its events name the place the reader would have.
+    """
+    parser = yaml.SafeLoader(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()  # type: ignore[no-untyped-call]
+            cls = event.__class__
+            if cls is MappingStartEvent or cls is SequenceStartEvent:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Span(shown, mark.line + 1, mark.column + 1)
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                depth -= 1
+            elif cls is StreamEndEvent:
+                return None
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        parser.dispose()
 
 
 def _reader_problem(exc: yaml.YAMLError) -> str:

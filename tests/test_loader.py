@@ -17,7 +17,7 @@ import pytest
 
 from lazyland.check import check_path
 from lazyland.loader import MAX_BYTES, MAX_DEPTH, LoadResult, load_story, open_story
-from lazyland.model import Diagnostic, StoryError
+from lazyland.model import Diagnostic, Span, StoryError
 
 VALID = """\
 format: 1
@@ -793,3 +793,13 @@ def test_loading_restores_the_garbage_collector() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_too_deep_place_is_found_when_libyaml_refuses_while_scanning_ahead() -> None:
+    # Newer libyaml refuses deep flow nesting before any event shows the depth; the
+    # loader then names the place where nesting passed the limit, as it does itself.
+    from lazyland.loader import _too_deep_span
+
+    text = "format: 1\nx: " + "[" * 5_000
+    assert _too_deep_span(text, "s/story.yaml") == Span("s/story.yaml", 2, 3 + MAX_DEPTH)
+    assert _too_deep_span("a: [[1]]\n", "s/story.yaml") is None
