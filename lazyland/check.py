@@ -60,6 +60,18 @@ def _error(span: Span, message: str, code: str) -> Diagnostic:
     return Diagnostic(span, "error", message, code)
 
 
+def _closure(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
+    """Every scene reachable from ``starts`` along ``edges`` (breadth first, no recursion)."""
+    found = set(starts)
+    queue = deque(found)
+    while queue:
+        for target in edges[queue.popleft()]:
+            if target not in found:
+                found.add(target)
+                queue.append(target)
+    return found
+
+
 def check_story(story: Story) -> list[Diagnostic]:
     """Every graph-level problem of a loaded story, errors and warnings."""
     out: list[Diagnostic] = []
@@ -137,13 +149,7 @@ def check_story(story: Story) -> list[Diagnostic]:
             )
         )
     else:
-        reached = {story.start}
-        queue = deque((story.start,))
-        while queue:
-            for target in edges[queue.popleft()]:
-                if target not in reached:
-                    reached.add(target)
-                    queue.append(target)
+        reached = _closure((story.start,), edges)
         for scene in scenes.values():
             if scene.id not in reached:
                 out.append(
@@ -160,14 +166,7 @@ def check_story(story: Story) -> list[Diagnostic]:
     for source, targets in edges.items():
         for target in targets:
             incoming[target].append(source)
-    ends = [s.id for s in scenes.values() if s.ending is not None]
-    finishing = set(ends)
-    queue = deque(ends)
-    while queue:
-        for source in incoming[queue.popleft()]:
-            if source not in finishing:
-                finishing.add(source)
-                queue.append(source)
+    finishing = _closure((s.id for s in scenes.values() if s.ending is not None), incoming)
     for scene in scenes.values():
         if scene.id not in finishing:
             out.append(
