@@ -42,13 +42,10 @@ files each time. This module never imports YAML or Textual.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
 from hashlib import sha256
 from pathlib import Path
@@ -56,6 +53,7 @@ from types import MappingProxyType
 from typing import Any
 
 from lazyland import __version__
+from lazyland.gc_pause import paused_gc
 from lazyland.model import (
     FORMAT_VERSION,
     ID_PATTERN,
@@ -146,18 +144,6 @@ _NO_SPANS: MappingProxyType[str, Span] = MappingProxyType({})
 
 class _Bad(Exception):
     """The compiled copy cannot be used."""
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Hold off the cyclic collector while tens of thousands of small objects are made."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- where a story's copy lives ----------------------------------------------------
@@ -262,7 +248,7 @@ def read_cache(target: Path, place: _Place) -> Story | None:
     if len(raw) > MAX_CACHE_BYTES:
         return None
     try:
-        with _paused_gc():
+        with paused_gc():
             doc = json.loads(raw)
             return _story_from(doc, place)
     except (_Bad, ValueError, TypeError, KeyError, IndexError, RecursionError, MemoryError):
@@ -498,7 +484,7 @@ def write_cache(
 ) -> bool:
     """Keep a compiled copy of ``story``; False (and nothing written) if it cannot be."""
     try:
-        with _paused_gc():
+        with paused_gc():
             doc = _document(place, story, files, started_ns)
             if doc is None:
                 return False

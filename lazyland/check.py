@@ -204,7 +204,8 @@ CUT_SHORT = frozenset({"yaml-syntax", "too-deep", "too-large", "not-utf8", "unre
 
 def check_path(path: str | os.PathLike[str], strict: bool = False) -> list[Diagnostic]:
     """Load and check one story; every diagnostic, sorted. With strict, warnings are errors."""
-    from lazyland.loader import load_story, paused_gc
+    from lazyland.gc_pause import paused_gc
+    from lazyland.loader import load_story
 
     with paused_gc():
         result = load_story(path)
