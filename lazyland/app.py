@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 
 from lazyland.engine import Reading
 from lazyland.saves import BackgroundWriter, SaveStore, carry_over
@@ -36,6 +37,8 @@ WATCH_INTERVAL = 1.0
 WATCH_FILE_LIMIT = 500
 # How long quitting waits for the last save to reach the disk.
 FLUSH_TIMEOUT = 10.0
+# A step is on disk within this many seconds; a burst of steps shares one save.
+SAVE_SPACING = 0.1
 
 
 def _reader_commands() -> type[Provider]:
@@ -47,7 +50,8 @@ def _reader_commands() -> type[Provider]:
 class LazylandApp(App[None]):
     """Reads one story; every step is saved as it is taken."""
 
-    CSS_PATH = "lazyland.tcss"
+    # Absolute, so a subclass defined in another module still finds the stylesheet.
+    CSS_PATH = Path(__file__).with_name("lazyland.tcss")
     TITLE = "lazyland"
     COMMANDS = App.COMMANDS | {_reader_commands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -85,6 +89,8 @@ class LazylandApp(App[None]):
         self.reader_screen: ReaderScreen | None = None
         # Saves are written on a thread of their own; a step only takes the snapshot.
         self._writer = BackgroundWriter(on_notice=self._save_failed_elsewhere)
+        self._save_due = False
+        self._save_timer: Timer | None = None
         # The Reading as last saved (or as it came in): quitting with nothing moved
         # writes nothing, so --new leaves the old save alone until a step is taken.
         self._saved_state = reading.state()
@@ -235,18 +241,37 @@ class LazylandApp(App[None]):
     # --- persistence ----------------------------------------------------------
 
     def save_progress(self) -> None:
-        """Save after every step: the snapshot is taken now, the disk is written off-thread.
+        """Save the reader's place after a step: within SAVE_SPACING, off the UI thread.
 
-        A failed save is told once, and reading goes on.
+        The first step not yet saved starts a short timer; when it fires, the
+        newest place is snapshot and handed to the writer thread. A reader who
+        holds a key down gets a save every SAVE_SPACING instead of one per step,
+        and never loses more than the steps of that last moment. Quitting writes
+        at once. A failed save is told once, and reading goes on.
         """
         store = self.store
         if store is None or not store.enabled:
             return
+        self._save_due = True
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_SPACING, self._save_now, name="save")
+
+    def _save_now(self) -> None:
+        """Hand the newest place to the writer now, if a step has not been saved yet."""
+        timer, self._save_timer = self._save_timer, None
+        if timer is not None:
+            timer.stop()
+        store = self.store
+        if not self._save_due or store is None or not store.enabled:
+            return
+        self._save_due = False
         self._writer.submit(partial(store.write, store.snapshot(self.reading)))
         self._saved_state = self.reading.state()
 
     def flush_saves(self) -> bool:
-        """Wait until the newest save is on disk; False if the disk did not answer in time."""
+        """Write the newest place now and wait until it is on disk; False if the disk
+        did not answer in time."""
+        self._save_now()
         return self._writer.flush(FLUSH_TIMEOUT)
 
     def _save_failed_elsewhere(self, notice: str) -> None:
@@ -272,6 +297,7 @@ class LazylandApp(App[None]):
 
     def on_unmount(self) -> None:
         # However the app ends, the last step reaches the disk before it is gone.
+        self._save_now()
         self._writer.close(FLUSH_TIMEOUT)
 
     # --- reloading while an author edits --------------------------------------

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from textual.content import Content
+    from textual.style import Style as VisualStyle
 
 # C0 and C1 controls, DEL, and the line/paragraph separators, except newline and tab.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -99,6 +104,49 @@ def rich_text(value: str, style: str | Style = "") -> Text:
     """Narration or notes as styled Text, paragraphs separated by a blank line."""
     parts = [inline(p) for p in paragraphs(value)]
     return Text("\n\n", style=style, end="").join(parts) if parts else Text(style=style, end="")
+
+
+def inline_content(value: str, style: str = "") -> Content:
+    """A title or label as Textual Content, for widgets that draw Content directly.
+
+    The same reading as ``inline``: the text is never parsed as markup, only
+    ``*emphasis*`` and ``**strong**`` are styled.
+    """
+    return _content(value, " ", style)
+
+
+def rich_content(value: str) -> Content:
+    """Narration as Textual Content, paragraphs separated by a blank line (see ``rich_text``)."""
+    return _content(value, "\n\n", "")
+
+
+def _content(value: str, glue: str, style: str) -> Content:
+    # Imported here: plain mode and the author tools use this module without Textual.
+    from textual.content import Content
+
+    styles = _content_styles()
+    parts: list[str | tuple[str, VisualStyle]] = []
+    for index, paragraph in enumerate(paragraphs(value)):
+        if index:
+            parts.append(glue)
+        for run, em, strong in _spans(paragraph):
+            run_style = styles[em, strong]
+            parts.append((run, run_style) if run_style is not None else run)
+    content = Content.assemble(*parts)
+    return content.stylize_before(style) if style else content
+
+
+@lru_cache(maxsize=1)
+def _content_styles() -> dict[tuple[bool, bool], VisualStyle | None]:
+    """Emphasis and strong as Textual styles, made once."""
+    from textual.style import Style as VisualStyle
+
+    return {
+        (False, False): None,
+        (True, False): VisualStyle(italic=True),
+        (False, True): VisualStyle(bold=True),
+        (True, True): VisualStyle(bold=True, italic=True),
+    }
 
 
 def plain(value: str) -> str:

@@ -9,19 +9,19 @@ from __future__ import annotations
 import subprocess
 import sys
 import types
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from textual.app import App
 from textual.widgets import Static
 
-from lazyland.app import LazylandApp
+from lazyland.app import SAVE_SPACING, LazylandApp
 from lazyland.engine import Reading
 from lazyland.model import Choice, Diagnostic, Scene, Span, Story, StoryError, Timeline
 from lazyland.screens.reader import ReaderScreen
 from lazyland.settings import Settings
 from lazyland.themes import MONTAGE, NIGHT, theme_for
-from lazyland.widgets.choices import ChoiceList
 from lazyland.widgets.narration import Narration
 
 HOSTILE = "[@click=app.quit]x[/] [link=file:///etc/passwd]y[/link] [/"
@@ -113,6 +113,11 @@ def flat(app: App) -> str:
     return " ".join(screen_text(app).split())
 
 
+def footer_text(app: App) -> str:
+    """The footer's line, as characters."""
+    return screen_text(app).splitlines()[-1]
+
+
 def messages(app: App) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -201,12 +206,14 @@ async def test_up_and_down_move_the_highlight_and_enter_takes_it() -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("right")
-        choices = app.screen.query_one(ChoiceList)
-        assert choices.highlighted == 0
+        narration = app.screen.query_one(Narration)
+        assert narration.highlighted == 0
         await pilot.press("down", "down", "down")
-        assert choices.highlighted == 2  # stops at the last choice
+        assert narration.highlighted == 2  # stops at the last choice
+        assert "\u25b8 3. " in screen_text(app)  # the marker shows without colour too
         await pilot.press("up")
-        assert choices.highlighted == 1
+        assert narration.highlighted == 1
+        assert "\u25b8 2. " in screen_text(app)
         await pilot.press("enter")
         assert app.reading.position == "x"
 
@@ -215,16 +222,23 @@ async def test_choices_are_clickable_with_the_mouse() -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("right")
-        choices = app.screen.query_one(ChoiceList)
-        assert await pilot.click(ChoiceList, offset=(4, 1))  # second row: choice 2
+        narration = app.screen.query_one(Narration)
+        second = narration.way_region(1)
+        assert second is not None and narration.way_region(3) is None
+        assert await pilot.click(Narration, offset=(6, second.y))  # choice 2
         assert app.reading.position == "x"
         await pilot.press("right")
         assert app.reading.position == "y"
         await pilot.press("b", "b", "b")
         assert app.reading.position == "a"
-        assert await pilot.click(ChoiceList, offset=(3, 0))  # "Continue"
+        only = narration.way_region(0)
+        assert only is not None and narration.way_region(1) is None
+        # A click on the narration above the ways does nothing.
+        assert await pilot.click(Narration, offset=(3, 0))
+        assert app.reading.position == "a"
+        assert await pilot.click(Narration, offset=(3, only.y))  # "Continue"
         assert app.reading.position == "b"
-        assert choices.option_count == 3
+        assert narration.option_count == 3
 
 
 async def test_toggle_jumps_to_the_mirror_and_changes_the_theme() -> None:
@@ -263,10 +277,15 @@ async def test_footer_dims_moves_that_do_not_apply_here() -> None:
         assert not bindings["t"].enabled
         assert not bindings["c"].enabled
         assert not bindings["left"].enabled
-        assert not bindings["f"].enabled
+        # Forward is left out of the footer until there is a step to go forward to;
+        # f then still explains itself through its hidden twin.
+        assert not bindings["f"].binding.show
+        assert "Forward" not in footer_text(app)
         await pilot.press("right", "b")
+        await pilot.pause()
         bindings = app.screen.active_bindings
-        assert bindings["f"].enabled
+        assert bindings["f"].enabled and bindings["f"].binding.action == "forward"
+        assert "Forward" in footer_text(app)
         assert not bindings["left"].enabled
         await pilot.press("f")
         bindings = app.screen.active_bindings
@@ -401,13 +420,13 @@ async def test_text_is_revealed_gradually_and_a_key_completes_it() -> None:
         narration = app.screen.query_one(Narration)
         assert narration.revealing
         assert "Seb is waiting." not in screen_text(app)
-        assert not app.screen.query_one(ChoiceList).display
+        assert "Continue" not in screen_text(app) and narration.way_region(0) is None
         await pilot.press("right")
         await pilot.pause()
         assert app.reading.position == "a"  # the key only finished the reveal
         assert not narration.revealing
         assert "Seb is waiting." in screen_text(app)
-        assert app.screen.query_one(ChoiceList).display
+        assert "Continue" in screen_text(app) and narration.way_region(0) is not None
         await pilot.press("right")
         assert app.reading.position == "b"
         assert narration.revealing
@@ -560,12 +579,32 @@ async def test_an_unknown_theme_in_the_settings_falls_back_to_the_timeline() -> 
 # --- saves ------------------------------------------------------------------------
 
 
-async def test_every_step_is_saved() -> None:
+async def test_every_step_is_saved_within_the_save_spacing() -> None:
     store = FakeStore()
     app = make_app(store=store)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("right", "2", "b", "f")
+        for key in ("right", "2", "b", "f"):
+            await pilot.press(key)
+            await pilot.pause(SAVE_SPACING * 3)
         assert store.saved == [("a", "b"), ("a", "b", "x"), ("a", "b"), ("a", "b", "x")]
+        assert app.flush_saves()
+        assert store.written[-1] == ("a", "b", "x")
+
+
+async def test_a_burst_of_steps_shares_one_save_of_the_newest_place() -> None:
+    store = FakeStore()
+    app = make_app(store=store)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = reader(app)
+        # Three steps with no pause between them, as a held-down key gives.
+        screen.action_continue()
+        screen.action_choose(2)
+        screen.action_back()
+        assert store.saved == []  # not yet: the save comes SAVE_SPACING after the first
+        await pilot.pause(SAVE_SPACING * 3)
+        assert store.saved == [("a", "b")]
+        assert app.flush_saves()
+        assert store.written == [("a", "b")]
 
 
 async def test_a_refused_move_is_not_saved() -> None:
@@ -580,7 +619,9 @@ async def test_a_failing_save_is_told_once() -> None:
     store = FakeStore(notice="Saving is off: the folder cannot be written.")
     app = make_app(store=store)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("right", "b", "f")
+        for key in ("right", "b", "f"):
+            await pilot.press(key)
+            await pilot.pause(SAVE_SPACING * 3)
         assert app.flush_saves()
         await pilot.pause()
         assert messages(app).count("Saving is off: the folder cannot be written.") == 1
@@ -637,13 +678,15 @@ async def test_saves_are_written_off_the_app_thread_and_in_order() -> None:
     store = FakeStore()
     app = make_app(store=store)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("right", "2", "b", "f", "right", "b", "b")
+        for key in ("right", "2", "b", "f", "right", "b", "b"):
+            await pilot.press(key)
+            await pilot.pause(SAVE_SPACING * 1.5)
         assert app.flush_saves()
         assert store.threads == {"lazyland-saves"}
         # Some snapshots may be replaced before they are written, but never reordered.
         numbers = store.written_numbers
         assert numbers == sorted(set(numbers))
-        assert numbers[-1] == len(store.saved) - 1 == 6
+        assert numbers[-1] == len(store.saved) - 1
         assert store.written[-1] == store.saved[-1] == app.reading.history
 
 
@@ -970,7 +1013,7 @@ async def test_every_static_on_the_reader_has_markup_off() -> None:
     app = make_app()
     async with app.run_test(size=WIDE):
         statics = list(app.screen.query(Static))
-        assert len(statics) >= 6
+        assert len(statics) >= 4
         assert all(not s._render_markup for s in statics), [s for s in statics if s._render_markup]
 
 
@@ -1171,3 +1214,88 @@ async def test_the_first_theme_costs_no_stylesheet_reparse(
         # A later change of theme still goes through Textual's own path.
         await pilot.press("right", "2")
         assert app.theme == (theme or MONTAGE)
+
+
+# --- the page: one widget for the scene and its ways on -----------------------------
+
+
+def painted_style_of(app: App, text: str) -> object:
+    """The style of the first painted cell of ``text`` on screen."""
+    for strip in app.screen._compositor.render_strips():
+        plain = strip.text
+        at = plain.find(text)
+        if at < 0:
+            continue
+        x = 0
+        for segment in strip:
+            if x + len(segment.text) > at:
+                return segment.style
+            x += len(segment.text)
+    raise AssertionError(f"{text!r} is not on screen")
+
+
+async def test_the_title_takes_its_colours_from_the_current_theme() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        narration = app.screen.query_one(Narration)
+
+        def title_colour() -> object:
+            style = painted_style_of(app, app.reading.scene.title)
+            return style.color.triplet  # type: ignore[attr-defined]
+
+        def expected() -> object:
+            return narration.get_visual_style("narration--title").foreground.rich_color.triplet
+
+        night = title_colour()
+        assert night == expected()
+        await pilot.press("right", "t")  # the mirror, in the other timeline's theme
+        await pilot.pause()
+        assert app.theme == MONTAGE
+        montage = title_colour()
+        assert montage == expected() and montage != night
+        await pilot.press("t")  # and back again: never the colours of the theme before
+        await pilot.pause()
+        assert app.theme == NIGHT
+        assert title_colour() == night
+        app.theme = "textual-light"  # a theme the reader picks from the palette
+        await pilot.pause()
+        assert title_colour() == expected() != night
+
+
+async def test_the_highlighted_choice_is_kept_in_view_on_a_short_terminal() -> None:
+    long_text = "\n\n".join(f"Paragraph {n} of a scene too long for the screen." for n in range(30))
+    story = make_story()
+    scenes = dict(story.scenes)
+    scenes["b"] = replace(scenes["b"], text=long_text)
+    app = make_app(Reading(replace(story, scenes=scenes)))
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.press("right")
+        await pilot.pause()
+        assert "Walk out" not in screen_text(app)  # the choices are below the fold
+        await pilot.press("down")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "\u25b8 2. Drift into the what-if" in shown
+        await pilot.press("down")
+        await pilot.pause()
+        assert "\u25b8 3. Walk out" in screen_text(app)
+
+
+async def test_the_mouse_over_a_choice_marks_it_and_a_click_takes_it() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right")
+        narration = app.screen.query_one(Narration)
+        third = narration.way_region(2)
+        assert third is not None
+        await pilot.hover(Narration, offset=(8, third.y))
+        await pilot.pause()
+        hovered = painted_style_of(app, "3. Walk out")
+        plain = painted_style_of(app, "1. Stay in the room")
+        assert hovered != plain
+        assert narration.highlighted == 0  # hovering is not choosing
+        await pilot.hover(Narration, offset=(0, 0))
+        await pilot.pause()
+        assert painted_style_of(app, "3. Walk out") != hovered
+        await pilot.click(Narration, offset=(8, third.y))
+        assert app.reading.position == "d"

@@ -498,8 +498,6 @@ def test_escape_written_as_yaml_escape_never_reaches_the_screen() -> None:
 async def test_lookalikes_are_literal_in_the_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from textual.widgets import Static
-
     from lazyland.app import LazylandApp
     from lazyland.engine import Reading
     from lazyland.saves import SaveStore
@@ -531,9 +529,10 @@ async def test_lookalikes_are_literal_in_the_reader(
         ):
             assert literal in shown, literal
         assert "\x1b" not in shown
-        # The title widget holds exactly the story's characters.
-        title = app.screen.query_one("#title", Static)
-        assert str(title.render()) == "[b]Brackets[/b] and [/"
+        # The scene's title is exactly the story's characters, its first line on the page.
+        narration = app.screen.query_one(Narration)
+        assert narration.page.title.plain == "[b]Brackets[/b] and [/"
+        assert str(narration.render()).splitlines()[0] == "[b]Brackets[/b] and [/"
         # Clicking the text where the fake action sits does nothing but finish a reveal.
         await pilot.click(Narration)
         await pilot.pause()

@@ -14,7 +14,7 @@ from strategies import sample_story
 from lazyland import saves
 from lazyland.engine import Reading
 from lazyland.model import Story
-from lazyland.saves import SAVE_FORMAT, SaveStore, write_atomic
+from lazyland.saves import SAVE_FORMAT, SaveStore, dump, write_atomic
 
 
 def walked(story: Story) -> Reading:
@@ -488,3 +488,31 @@ def test_snapshot_then_write_is_what_save_does(tmp_path, story):
     assert store.write(store.snapshot(reading)) is None
     loaded, notices = SaveStore(story, tmp_path).load()
     assert notices == [] and loaded == reading
+
+
+def test_a_save_is_one_field_per_line_and_reads_back_exactly() -> None:
+    data = {
+        "format": SAVE_FORMAT,
+        "story": 'a "quoted" id',
+        "position": "s\u00e9ance",
+        "history": ["a", "b\\c", "line\nbreak"],
+        "ahead": [],
+        "seen": ["a"],
+    }
+    text = dump(data)
+    assert json.loads(text) == data
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and text.endswith("\n")
+    assert len(lines) == len(data) + 2  # one line per field, however long a list is
+    assert '  "position": "s\u00e9ance",' in lines  # readable, not escaped
+
+
+def test_a_snapshot_is_a_copy_that_later_steps_do_not_change(story, store):
+    reading = walked(story)
+    snapshot = store.snapshot(reading)
+    before = json.loads(dump(snapshot))
+    reading.back()
+    reading.restart()
+    assert json.loads(dump(snapshot)) == before
+    assert store.write(snapshot) is None
+    assert json.loads(store.path.read_text("utf-8"))["history"] == before["history"]

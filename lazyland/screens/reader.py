@@ -13,16 +13,16 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Static
 
 from lazyland.engine import Reading, Refusal
-from lazyland.text import inline, rich_text
+from lazyland.text import inline_content, rich_content
 from lazyland.themes import timeline_class
 from lazyland.widgets.banner import Banner
-from lazyland.widgets.choices import CONTINUE_ID, ChoiceList
-from lazyland.widgets.narration import Narration
+from lazyland.widgets.narration import Narration, Page
 from lazyland.widgets.notes import NotesPanel
 
 if TYPE_CHECKING:
@@ -84,9 +84,10 @@ class ReaderScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
         *_gated("c", "compare", "Compare", tooltip="This scene and its mirror side by side"),
         Binding("m", "map", "Map"),
-        Binding("h", "history", "History"),
-        Binding("g", "endings", "Endings"),
-        # Restart is rare and asks first; it lives in help and the palette, not the footer.
+        # History, endings and restart live in help and the palette, not the footer: a
+        # shorter footer fits more terminals, and is less for Textual to lay out per step.
+        Binding("h", "history", "History", show=False),
+        Binding("g", "endings", "Endings", show=False),
         Binding("r", "restart", "Restart", show=False),
         Binding("pageup", "page(-1)", "Scroll up", show=False),
         Binding("pagedown", "page(1)", "Scroll down", show=False),
@@ -104,11 +105,7 @@ class ReaderScreen(Screen[None]):
         # The widgets a step redraws, kept here so a step never searches the DOM.
         self._banner = Banner(id="banner")
         self._scene = VerticalScroll(id="scene", can_focus=False)
-        self._title = Static(Text(""), id="title", markup=False)
-        self._caption = Static(Text(""), id="caption", markup=False)
         self._narration = Narration(id="text")
-        self._choices = ChoiceList(id="choices")
-        self._ending = Static(Text(""), id="ending", markup=False)
         self._notes = NotesPanel(id="notes")
 
     @staticmethod
@@ -122,21 +119,19 @@ class ReaderScreen(Screen[None]):
         return " ".join(names)
 
     def compose(self) -> ComposeResult:
+        # No container holds the scene and the notes: the banner, the footer and the
+        # notes each split off an edge of the screen (see the stylesheet), in this order,
+        # and the scene takes what is left. One container fewer to lay out on every step.
         yield self._banner
-        with Horizontal(id="body"):
-            with self._scene:
-                yield self._title
-                yield self._caption
-                yield self._narration
-                yield self._choices
-                yield self._ending
-            yield self._notes
+        yield Footer(compact=True)
+        yield self._notes
+        with self._scene:
+            yield self._narration
         yield Static(
             Text(f"Terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})"),
             id="too-small",
             markup=False,
         )
-        yield Footer(compact=True)
 
     # --- state ----------------------------------------------------------------
 
@@ -181,23 +176,23 @@ class ReaderScreen(Screen[None]):
         self.set_class(colours == "-night", "-night")
         self.set_class(colours == "-montage", "-montage")
         self._banner.show(story.title, reading.timeline.label, colours)
-        self._title.update(inline(scene.title))
-        caption = self._caption
-        if scene.caption:
-            caption.update(inline(scene.caption))
-        caption.display = bool(scene.caption)
-        self._choices.show_scene(scene)
-        ending = self._ending
+        ending = None
         if scene.ending is not None:
             found = len(reading.endings_found)
             total = sum(1 for _ in story.endings())
-            ending.update(
-                Text.assemble(
-                    ("The end: ", "bold"),
-                    inline(scene.ending, style="bold"),
-                    f"\nEndings found: {found} of {total} \u00b7 b goes back \u00b7 r restarts",
-                )
+            ending = Content.assemble(
+                ("The end: ", "bold"),
+                inline_content(scene.ending, style="bold"),
+                f"\nEndings found: {found} of {total} \u00b7 b goes back \u00b7 r restarts",
             )
+        page = Page(
+            title=inline_content(scene.title),
+            caption=inline_content(scene.caption) if scene.caption else None,
+            body=rich_content(scene.text),
+            choices=tuple(inline_content(choice.label) for choice in scene.choices),
+            can_continue=scene.next is not None,
+            ending=ending,
+        )
         if self.notes_open:
             self._notes.show_scene(scene)
         scene_box = self._scene
@@ -205,12 +200,7 @@ class ReaderScreen(Screen[None]):
             scene_box.scroll_home(animate=False)
         if animate is None:
             animate = self.lazyland.reveal_animated
-        narration = self._narration
-        narration.show(rich_text(scene.text), animate=animate, speed=self.lazyland.reveal_speed)
-        # The ways on wait for the text; shown or hidden once per step, never both.
-        revealing = narration.revealing
-        self._choices.display = not revealing
-        ending.display = not revealing and reading.at_ending
+        self._narration.show(page, animate=animate, speed=self.lazyland.reveal_speed)
         self.lazyland.apply_timeline_theme()
         # The footer rebuilds itself on every refresh, so refresh only when a key it shows
         # changed state (number keys are hidden, and checked afresh on each press anyway).
@@ -224,14 +214,13 @@ class ReaderScreen(Screen[None]):
             self._gates = gates
             self.refresh_bindings()
 
-    def on_narration_revealed(self, _: Narration.Revealed) -> None:
-        # A late message from the previous scene must not show this one's choices early.
-        if not self.revealing:
-            self._show_ways_on()
-
-    def _show_ways_on(self) -> None:
-        self._choices.display = True
-        self._ending.display = self.reading.at_ending
+    def on_narration_chosen(self, event: Narration.Chosen) -> None:
+        event.stop()
+        if self.reading.scene.choices:
+            number = event.index + 1
+            self.move(lambda r: r.choose(number))
+        else:
+            self.move(Reading.continue_)
 
     def finish_reveal(self) -> bool:
         return self._narration.finish()
@@ -263,7 +252,8 @@ class ReaderScreen(Screen[None]):
         if action == "back":
             return True if reading.can_back else None
         if action == "forward":
-            return True if reading.can_forward else None
+            # Shown only when there is a step to go forward to; f still explains itself.
+            return True if reading.can_forward else False
         if action in ("toggle_timeline", "compare"):
             return True if reading.can_toggle else None
         if action == "choose":
@@ -276,7 +266,7 @@ class ReaderScreen(Screen[None]):
     def action_continue(self) -> None:
         scene = self.reading.scene
         if scene.choices:
-            highlighted = self._choices.highlighted or 0
+            highlighted = self._narration.highlighted
             self.move(lambda r: r.choose(highlighted + 1))
         else:
             self.move(Reading.continue_)
@@ -308,10 +298,12 @@ class ReaderScreen(Screen[None]):
         self.show_scene()
 
     def action_highlight(self, delta: int) -> None:
-        choices = self._choices
-        if choices.option_count > 1:
-            choices.move_highlight(delta)
-            self._scene.scroll_to_widget(choices, animate=False)
+        narration = self._narration
+        if narration.move_highlight(delta):
+            region = narration.highlighted_region()
+            if region is not None:
+                where = region.translate(narration.virtual_region.offset)
+                self._scene.scroll_to_region(where, animate=False)
         else:
             self._scene.scroll_relative(y=delta, animate=False)
 
@@ -321,15 +313,6 @@ class ReaderScreen(Screen[None]):
             scene.scroll_page_up(animate=False)
         else:
             scene.scroll_page_down(animate=False)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        option_id = event.option.id or ""
-        if option_id == CONTINUE_ID:
-            self.move(Reading.continue_)
-        elif option_id.startswith("choice-"):
-            number = int(option_id.removeprefix("choice-"))
-            self.move(lambda r: r.choose(number))
 
     # --- panels and other screens ---------------------------------------------
 
