@@ -4,7 +4,7 @@ Reading YAML is most of what it costs to open a story: importing the YAML
 library, parsing every file, building the model with every position, checking
 the graph. A story does not change between one reading and the next, so the
 first time it opens cleanly the reader keeps what it built in
-``<cache_dir>/stories/<sha256 of the manifest's path>.json``, and the next time
+``<cache_dir>/stories/<two CRC-32s of the manifest's path>.json``, and the next time
 it builds the Story straight from that, without importing YAML at all.
 
 When the compiled copy is used
@@ -46,8 +46,8 @@ import json
 import os
 import re
 import time
+from binascii import crc32
 from dataclasses import fields
-from hashlib import sha256
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -203,7 +203,11 @@ def cache_file(path: str | os.PathLike[str], folder: Path | None = None) -> Path
 
 
 def _file_for(place: _Place, folder: Path | None) -> Path:
-    digest = sha256(place.key.encode("utf-8", "surrogatepass")).hexdigest()
+    # A short name, not a secure one: the copy records its story's path and is used only
+    # for that path, so two paths that share a name only take turns. (hashlib would
+    # cost the start its OpenSSL set-up.)
+    key = place.key.encode("utf-8", "surrogatepass")
+    digest = f"{crc32(key):08x}{crc32(key[::-1]):08x}"
     return (folder if folder is not None else stories_dir()) / f"{digest}.json"
 
 

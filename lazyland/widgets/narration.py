@@ -8,8 +8,6 @@ step (see benchmarks/run.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events
 from textual.content import Content
 from textual.geometry import Region
@@ -20,18 +18,32 @@ from textual.widgets import Static
 
 TICKS_PER_SECOND = 30
 
-@dataclass(frozen=True)
 class Page:
-    """A scene as the reader draws it, every part Content made by lazyland.text."""
+    """A scene as the reader draws it, every part Content made by lazyland.text.
 
-    title: Content
-    caption: Content | None
-    body: Content
-    # Numbered choices; none with `can_continue` means one "Continue" line.
-    choices: tuple[Content, ...] = ()
-    can_continue: bool = False
-    # Shown after the text at an ending, in place of any way on.
-    ending: Content | None = None
+    A plain class rather than a dataclass: it is made on every step and defined at
+    start-up, where a dataclass's generated methods cost a couple of milliseconds.
+    """
+
+    __slots__ = ("title", "caption", "body", "choices", "can_continue", "ending")
+
+    def __init__(
+        self,
+        title: Content,
+        caption: Content | None,
+        body: Content,
+        choices: tuple[Content, ...] = (),
+        can_continue: bool = False,
+        ending: Content | None = None,
+    ) -> None:
+        self.title = title
+        self.caption = caption
+        self.body = body
+        # Numbered choices; none with `can_continue` means one "Continue" line.
+        self.choices = choices
+        self.can_continue = can_continue
+        # Shown after the text at an ending, in place of any way on.
+        self.ending = ending
 
 
 EMPTY_PAGE = Page(Content(""), None, Content(""))
