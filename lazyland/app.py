@@ -22,6 +22,7 @@ from textual.timer import Timer
 
 from lazyland.engine import Reading
 from lazyland.saves import BackgroundWriter, SaveStore, carry_over
+from lazyland.style import part
 from lazyland.text import plain_inline
 from lazyland.themes import THEMES, theme_for, timeline_variables
 
@@ -50,8 +51,9 @@ def _reader_commands() -> type[Provider]:
 class LazylandApp(App[None]):
     """Reads one story; every step is saved as it is taken."""
 
-    # Absolute, so a subclass defined in another module still finds the stylesheet.
-    CSS_PATH = Path(__file__).with_name("lazyland.tcss")
+    # The reader's part of lazyland.tcss; each other screen brings its own part when it
+    # first opens (see lazyland.style). A string, so a subclass anywhere gets it too.
+    CSS = part("reader")
     TITLE = "lazyland"
     COMMANDS = App.COMMANDS | {_reader_commands}
     COMMAND_PALETTE_BINDING = "ctrl+p"

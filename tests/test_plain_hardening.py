@@ -221,6 +221,10 @@ def test_process_reader_who_stops_reading(env: dict[str, str]) -> None:
 def spawn_in_pty(env: dict[str, str], *args: str) -> tuple[int, int]:
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
+        # As a shell starts a command at a terminal: Ctrl-C and Ctrl-\ act, even when
+        # these tests run in the background, where both are ignored and stay ignored.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
         os.execve(
             sys.executable,
             [sys.executable, "-m", "lazyland", str(SAMPLE), "--plain", *args],
@@ -266,7 +270,11 @@ def finish(pid: int, fd: int) -> tuple[int, bytes]:
             if done:
                 os.close(fd)
                 return os.waitstatus_to_exitcode(status), rest
-    _, status = os.waitpid(pid, 0)
+    # Still running after 30 s: a test failure with what it printed, never a hung run.
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if not done:
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), rest
 

@@ -893,14 +893,33 @@ SCREEN_MAKERS: tuple[Callable[[Reading], Screen], ...] = (
 )
 
 
-def test_the_screens_carry_no_css_of_their_own() -> None:
-    # Their look lives in lazyland.tcss, beside the reader's.
-    screens = (CompareScreen, MapScreen, HistoryScreen, EndingsScreen, HelpScreen, ConfirmScreen)
-    for widget in (*screens, StepList, TimelineScenes):
+def test_the_screens_look_comes_from_their_part_of_the_one_stylesheet() -> None:
+    # Their look lives in lazyland.tcss, beside the reader's, each under its own mark.
+    from lazyland.style import names, part
+
+    screens = {
+        "compare": CompareScreen,
+        "map": MapScreen,
+        "history": HistoryScreen,
+        "endings": EndingsScreen,
+        "help": HelpScreen,
+        "confirm": ConfirmScreen,
+    }
+    assert names() == ["reader", *screens]
+    for widget in (*screens.values(), StepList, TimelineScenes):
         assert "DEFAULT_CSS" not in vars(widget), widget.__name__
-    css = STYLESHEET.read_text(encoding="utf-8")
-    for widget in screens:
-        assert f"\n{widget.__name__} {{" in css, widget.__name__
+    reader_part = part("reader")
+    assert "\nReaderScreen {" in reader_part
+    for name, screen in screens.items():
+        # Textual reads a screen's CSS when it first opens; the start reads the reader's.
+        assert screen.CSS == part(name), name
+        assert not screen.SCOPED_CSS
+        assert f"\n{screen.__name__} {{" in part(name), name
+        assert f"{screen.__name__} {{" not in reader_part, name
+    # The parts, put back together, are the whole file.
+    whole = STYLESHEET.read_text(encoding="utf-8")
+    assert all(part(name).strip() in whole for name in names())
+    assert sum(len(part(name)) for name in names()) < len(whole)
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "lazyland-montage"])

@@ -11,6 +11,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from lazyland.style import part
 from lazyland.text import inline, rich_text
 from lazyland.themes import NIGHT, TIMELINE_COLOURS, theme_for
 
@@ -62,6 +63,10 @@ STACKED_HEADING = "Compare: this scene, its mirror below"
 
 class CompareScreen(ModalScreen[None]):
     """Two columns: what happens here, and what happens at the same moment in the other timeline."""
+
+    # This screen's part of lazyland.tcss, read by Textual when the screen first opens.
+    CSS = part("compare")
+    SCOPED_CSS = False  # its rules name the screen themselves
 
     BINDINGS = [
         Binding("escape", "close", "Close"),

@@ -10,11 +10,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
+from lazyland.style import part
 from lazyland.text import scrub
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True for yes, False for no. The question is shown literally."""
+
+    # This screen's part of lazyland.tcss, read by Textual when the screen first opens.
+    CSS = part("confirm")
+    SCOPED_CSS = False  # its rules name the screen themselves
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from lazyland.screens.compare import bar_style, chip
+from lazyland.style import part
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -73,6 +74,10 @@ class TimelineProgress(Widget):
 
 class EndingsScreen(ModalScreen[None]):
     """Endings found out of all there are, and scenes seen per timeline."""
+
+    # This screen's part of lazyland.tcss, read by Textual when the screen first opens.
+    CSS = part("endings")
+    SCOPED_CSS = False  # its rules name the screen themselves
 
     BINDINGS = [
         Binding("escape", "close", "Close"),

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from lazyland.screens.compare import chip
+from lazyland.style import part
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -117,6 +118,10 @@ class KeysTable(Widget):
 
 class HelpScreen(ModalScreen[None]):
     """The keys, and the two timelines, in one scrollable page."""
+
+    # This screen's part of lazyland.tcss, read by Textual when the screen first opens.
+    CSS = part("help")
+    SCOPED_CSS = False  # its rules name the screen themselves
 
     # From 20 rows up the box keeps a row clear above and below, so the reader's banner
     # stays in sight; what does not fit scrolls inside the box.

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from lazyland.screens.compare import chip
+from lazyland.style import part
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -145,6 +146,10 @@ class StepList(ScrollView, can_focus=True):
 
 class HistoryScreen(ModalScreen[int | None]):
     """The path taken so far; picking a step hands its index back to be rewound to."""
+
+    # This screen's part of lazyland.tcss, read by Textual when the screen first opens.
+    CSS = part("history")
+    SCOPED_CSS = False  # its rules name the screen themselves
 
     BINDINGS = [
         Binding("escape", "close", "Close"),

@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lazyland.screens.compare import timeline_class
+from lazyland.style import part
 from lazyland.text import inline
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ class TimelineScenes(OptionList):
 
 class MapScreen(ModalScreen[str | None]):
     """Where the reader has been, per timeline; Enter on a seen scene goes there."""
+
+    # This screen's part of lazyland.tcss, read by Textual when the screen first opens.
+    CSS = part("map")
+    SCOPED_CSS = False  # its rules name the screen themselves
 
     BINDINGS = [
         Binding("escape", "close", "Close"),
