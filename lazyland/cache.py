@@ -37,7 +37,9 @@ What is checked anyway
     check`` and the author tools use those, and they always read the files.
 
 A cache folder that cannot be written is no trouble: the story loads from its
-files each time. This module never imports YAML or Textual.
+files each time. Copies not rewritten for 30 days are removed whenever another
+copy is written (``prune``), so stories deleted or moved leave nothing behind.
+This module never imports YAML or Textual.
 """
 
 from __future__ import annotations
@@ -200,6 +202,10 @@ def cache_file(path: str | os.PathLike[str], folder: Path | None = None) -> Path
     except (_Bad, OSError, ValueError, RuntimeError):
         return None
     return _file_for(place, folder)
+
+
+# The name of a compiled copy, without ".json" (see _file_for).
+_SHAPE = re.compile(r"[0-9a-f]{16}")
 
 
 def _file_for(place: _Place, folder: Path | None) -> Path:
@@ -509,7 +515,49 @@ def write_cache(
         return False
     except MemoryError:
         return False
+    prune(target.parent, keep=target)
     return True
+
+
+# A compiled copy not written for this long is removed the next time another is written.
+KEEP_SECONDS = 30 * 24 * 3600
+# A temporary file left by a write that was cut short is removed after this long.
+STRAY_SECONDS = 24 * 3600
+
+
+def prune(folder: Path, keep: Path | None = None, now: float | None = None) -> int:
+    """Remove compiled copies older than KEEP_SECONDS, and stray temporary files.
+
+    Called after a copy is written, which is rare (a story's first launch, or its
+    first after an edit), so the everyday start never lists the folder. A copy
+    removed here is only rebuilt, from the story's files, the next time its
+    story opens. Returns how many files went; never raises.
+    """
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if keep is not None and name == keep.name:
+            continue
+        if name.endswith(".json") and _SHAPE.fullmatch(name[:-5]):
+            limit = KEEP_SECONDS
+        elif name.startswith(".") and name.endswith(".tmp"):
+            limit = STRAY_SECONDS
+        else:
+            continue  # not lazyland's: left alone
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(
+                follow_symlinks=False
+            ).st_mtime > limit:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _document(

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -709,3 +710,54 @@ def test_the_author_tools_read_the_files_not_the_copy(
     assert main([command, str(story)]) == 0
     said = capsys.readouterr()
     assert said.out or said.err
+
+
+# --- pruning ---------------------------------------------------------------------------
+
+
+def test_old_copies_and_stray_temporary_files_go_when_a_copy_is_written(
+    tmp_path: Path, store: Path
+) -> None:
+    first = write_story(tmp_path / "first")
+    settle(first)
+    open_story_cached(first, store)
+    old_copy = the_copy(first, store)
+    month_ago = time.time() - cache.KEEP_SECONDS - 60
+    os.utime(old_copy, (month_ago, month_ago))
+    stray = store / ".abc.json.1234.tmp"
+    stray.write_text("half a write", "utf-8")
+    os.utime(stray, (month_ago, month_ago))
+    fresh_stray = store / ".def.json.99.tmp"
+    fresh_stray.write_text("a write going on right now", "utf-8")
+    theirs = store / "notes.txt"  # not lazyland's: left alone, however old
+    theirs.write_text("mine", "utf-8")
+    os.utime(theirs, (month_ago, month_ago))
+    recent_other = store / ("0" * 16 + ".json")
+    recent_other.write_text("{}", "utf-8")
+
+    second = write_story(tmp_path / "second")
+    settle(second)
+    open_story_cached(second, store)  # writes the second story's copy, then prunes
+
+    assert the_copy(second, store).exists()
+    assert not old_copy.exists() and not stray.exists()
+    assert fresh_stray.exists() and theirs.exists() and recent_other.exists()
+
+
+def test_pruning_a_folder_that_is_missing_or_unreadable_is_no_trouble(tmp_path: Path) -> None:
+    assert cache.prune(tmp_path / "nowhere") == 0
+    (tmp_path / "a-file").write_text("x", "utf-8")
+    assert cache.prune(tmp_path / "a-file") == 0
+
+
+def test_a_warm_start_never_lists_the_cache_folder(
+    story: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle(story)
+    open_story_cached(story, store)
+
+    def refuse(*args: object) -> Any:
+        raise AssertionError("the folder was listed")
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    assert warm(story, store, monkeypatch) == open_story(story)

@@ -237,7 +237,7 @@ async def test_map_groups_scenes_by_timeline_and_counts_them() -> None:
             f"  {BLANK}",
         ]
         assert option_texts(dream) == [
-            "▶ The same jazz bar  · you are here",
+            "▶ The same jazz bar\n    you are here",
             f"  {BLANK}",
         ]
         # The current scene is the one highlighted, in the list that has focus.

@@ -98,7 +98,9 @@ class MapScreen(ModalScreen[str | None]):
         if scene.is_ending:
             row.append("  ◆ ending", style="italic")
         if current:
-            row.append("  · you are here", style="italic")
+            # On a line of its own under the title, so a narrow column never wraps it
+            # into pieces at its left edge.
+            row.append("\n    you are here", style="italic")
         return Option(row)
 
     def on_mount(self) -> None:
