@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from lazyland.engine import Reading
-from lazyland.saves import BackgroundWriter, SaveStore, carry_over
+from lazyland.saves import BackgroundWriter, SaveStore, carry_reading
 from lazyland.style import part
 from lazyland.text import plain_inline
 from lazyland.themes import THEMES, theme_for, timeline_variables
@@ -359,17 +359,7 @@ class LazylandApp(App[None]):
             self.say(f"Could not read the story: {error}", severity="error", timeout=12)
             return False
         self.reload_errors = []
-        old = self.reading
-        self.reading, notices = carry_over(
-            story,
-            old.position,
-            old.history[:-1],
-            old.ahead,
-            old.seen_in_order,
-            old.endings_found,
-            keep_place=True,
-            source="you had read",
-        )
+        self.reading, notices = carry_reading(self.reading, story)
         if self.store is not None:
             enabled = self.store.enabled
             self.store = SaveStore(story, self.store.folder)

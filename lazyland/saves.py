@@ -253,6 +253,26 @@ def _read_fields(
     return position, history, ahead, seen, endings
 
 
+def carry_reading(
+    reading: Reading, story: Story, *, source: str = "you had read"
+) -> tuple[Reading, list[str]]:
+    """``reading`` carried over to a new version of its story (a reload under the reader).
+
+    The reader keeps its place if the scene is still there, else steps back to
+    the last scene of its history that is; see ``carry_over``.
+    """
+    return carry_over(
+        story,
+        reading.position,
+        reading.history[:-1],
+        reading.ahead,
+        reading.seen_in_order,
+        reading.endings_found,
+        keep_place=True,
+        source=source,
+    )
+
+
 def carry_over(
     story: Story,
     position: str,

@@ -407,22 +407,21 @@ def test_a_save_that_cannot_be_moved_aside_is_not_written_over(story, store, mon
 def test_carry_over_keeping_the_place_steps_back_to_the_last_scene_left(story):
     reading = walked(story)  # history ends at dance, home ahead
     edited = without(story, "dance")
-    carried, notices = saves.carry_over(
-        edited,
-        reading.position,
-        reading.history[:-1],
-        reading.ahead,
-        reading.seen_in_order,
-        reading.endings_found,
-        keep_place=True,
-        source="you had read",
-    )
+    carried, notices = saves.carry_reading(reading, edited)
     assert carried.history == reading.history[:-1]
     assert carried.ahead == ()
     assert notices == [
         "The scene you were reading is no longer in the story, so you are back at the one "
         "before it."
     ]
+
+
+def test_carry_reading_keeps_everything_when_the_story_still_has_it(story):
+    reading = walked(story)
+    carried, notices = saves.carry_reading(reading, without(story))
+    assert notices == []
+    assert carried.state()[1:] == reading.state()[1:]
+    assert carried is not reading and carried.story is not reading.story
 
 
 def test_carry_over_names_its_source_when_counting_dropped_scenes(story):
