@@ -1299,3 +1299,23 @@ async def test_the_mouse_over_a_choice_marks_it_and_a_click_takes_it() -> None:
         assert painted_style_of(app, "3. Walk out") != hovered
         await pilot.click(Narration, offset=(8, third.y))
         assert app.reading.position == "d"
+
+
+async def test_a_click_finds_its_choice_in_a_scrolled_scene() -> None:
+    long_text = "\n\n".join(f"Paragraph {n} of a scene too long for the screen." for n in range(30))
+    story = make_story()
+    scenes = dict(story.scenes)
+    scenes["b"] = replace(scenes["b"], text=long_text)
+    app = make_app(Reading(replace(story, scenes=scenes)))
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.press("right")
+        scene = app.screen.query_one("#scene")
+        scene.scroll_end(animate=False)
+        await pilot.pause()
+        assert scene.scroll_y > 0
+        narration = app.screen.query_one(Narration)
+        third = narration.way_region(2)
+        assert third is not None
+        # The offset is within the widget, whatever part of it is scrolled into view.
+        await pilot.click(Narration, offset=(6, third.y))
+        assert app.reading.position == "d"  # "3. Walk out"
