@@ -1319,3 +1319,18 @@ async def test_a_click_finds_its_choice_in_a_scrolled_scene() -> None:
         # The offset is within the widget, whatever part of it is scrolled into view.
         await pilot.click(Narration, offset=(6, third.y))
         assert app.reading.position == "d"  # "3. Walk out"
+
+
+async def test_a_click_that_arrives_after_the_scene_moved_on_is_ignored() -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        narration = app.screen.query_one(Narration)
+        first_page = narration.page  # "a": one way on, Continue
+        await pilot.press("right")
+        assert app.reading.position == "b"
+        narration.post_message(Narration.Chosen(0, first_page))
+        await pilot.pause()
+        assert app.reading.position == "b"  # not taken as choice 1 of "b"
+        narration.post_message(Narration.Chosen(0, narration.page))
+        await pilot.pause()
+        assert app.reading.position == "d"  # a click on this scene still counts

@@ -216,6 +216,8 @@ class ReaderScreen(Screen[None]):
 
     def on_narration_chosen(self, event: Narration.Chosen) -> None:
         event.stop()
+        if event.page is not self._narration.page:
+            return  # a click on a scene that a key has already moved on from
         if self.reading.scene.choices:
             number = event.index + 1
             self.move(lambda r: r.choose(number))

@@ -72,11 +72,12 @@ class Narration(Static):
         """The whole text is on screen."""
 
     class Chosen(Message):
-        """A way on was clicked: ``index`` into the choices, or 0 for "Continue"."""
+        """A way on was clicked: ``index`` into the choices, or 0 for "Continue", of ``page``."""
 
-        def __init__(self, index: int) -> None:
+        def __init__(self, index: int, page: Page) -> None:
             super().__init__()
             self.index = index
+            self.page = page
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(Content(""), id=id, classes=classes, markup=False)
@@ -298,7 +299,7 @@ class Narration(Static):
             return  # a click while the text types itself out shows it all, and no more
         way = self._way_at(event)
         if way is not None:
-            self.post_message(self.Chosen(way))
+            self.post_message(self.Chosen(way, self._page))
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         self._set_hover(self._way_at(event))
