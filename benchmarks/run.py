@@ -357,16 +357,26 @@ def quiet_collector() -> Iterator[None]:
 
 async def timed_steps(app: Any, presses: int) -> float:
     """CPU seconds per key over ``presses`` presses of n, after a few untimed ones."""
+    frames = 0
+    display = app._display
+
+    def counted(screen: object, renderable: object) -> None:
+        nonlocal frames
+        if renderable is not None:
+            frames += 1
+        display(screen, renderable)
+
+    app._display = counted  # every frame the app paints goes through here
     for _ in range(WARM_UP_STEPS):
         await press_and_paint(app, "n")
-    frames = app.frames
+    before = frames
     with quiet_collector():
         started = time.process_time()
         for _ in range(presses):
             await press_and_paint(app, "n")
         elapsed = time.process_time() - started
     # Every press must have reached the screen, or the figure means nothing.
-    assert app.frames - frames >= presses, (app.frames - frames, presses)
+    assert frames - before >= presses, (frames - before, presses)
     return elapsed / presses
 
 
@@ -380,7 +390,6 @@ async def _bare_steps(presses: int, texts: list[str]) -> float:
         def __init__(self) -> None:
             super().__init__()
             self.count = 0
-            self.frames = 0
 
         def compose(self) -> ComposeResult:
             yield Header()
@@ -390,11 +399,6 @@ async def _bare_steps(presses: int, texts: list[str]) -> float:
         def action_step(self) -> None:
             self.count += 1
             self.query_one("#scene", Static).update(texts[self.count - 1])
-
-        def _display(self, screen: object, renderable: object) -> None:
-            if renderable is not None:
-                self.frames += 1
-            super()._display(screen, renderable)  # type: ignore[arg-type]
 
     app = Bare()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -411,19 +415,11 @@ async def _reader_steps(presses: int, story_path: Path, scratch: Path) -> float:
     from lazyland.saves import SaveStore
     from lazyland.settings import Settings
 
-    class Counted(LazylandApp):
-        frames = 0
-
-        def _display(self, screen: object, renderable: object) -> None:
-            if renderable is not None:
-                self.frames += 1
-            super()._display(screen, renderable)  # type: ignore[arg-type]
-
     story = open_story(story_path)
     reading = Reading(story)
     store = SaveStore(story, folder=scratch / "saves")
     settings = Settings(animation=False)
-    app = Counted(
+    app = LazylandApp(
         reading,
         store=store,
         settings=settings,

@@ -91,11 +91,10 @@ class LazylandApp(App[None]):
         self.reader_screen: ReaderScreen | None = None
         # Saves are written on a thread of their own; a step only takes the snapshot.
         self._writer = BackgroundWriter(on_notice=self._save_failed_elsewhere)
+        # A step not yet handed to the writer: quitting with nothing moved writes
+        # nothing, so --new leaves the old save alone until a step is taken.
         self._save_due = False
         self._save_timer: Timer | None = None
-        # The Reading as last saved (or as it came in): quitting with nothing moved
-        # writes nothing, so --new leaves the old save alone until a step is taken.
-        self._saved_state = reading.state()
         self._loop: asyncio.AbstractEventLoop | None = None
         for theme in THEMES:
             self.register_theme(theme)
@@ -268,7 +267,6 @@ class LazylandApp(App[None]):
             return
         self._save_due = False
         self._writer.submit(partial(store.write, store.snapshot(self.reading)))
-        self._saved_state = self.reading.state()
 
     def flush_saves(self) -> bool:
         """Write the newest place now and wait until it is on disk; False if the disk
@@ -292,8 +290,6 @@ class LazylandApp(App[None]):
             self.say(notice, severity="warning", timeout=8)
 
     async def action_quit(self) -> None:
-        if self.reading.state() != self._saved_state:
-            self.save_progress()
         self.flush_saves()
         self.exit()
 

@@ -160,7 +160,7 @@ class SaveStore:
         fields = _read_fields(data)
         if fields is None:
             return None, [self._aside("corrupt", "Your save was damaged")]
-        return self._restore(*fields)
+        return carry_over(self.story, *fields)
 
     def _aside(self, reason: str, message: str) -> str:
         moved = set_aside(self.path, reason)
@@ -173,29 +173,12 @@ class SaveStore:
             return f"{message}; it was left in place and saving is off for this reading."
         return f"{message}; it was kept as {moved.name} and the story starts afresh."
 
-    def _restore(
-        self,
-        position: str,
-        history: list[str],
-        ahead: list[str],
-        seen: list[str],
-        endings: list[str],
-    ) -> tuple[Reading | None, list[str]]:
-        return carry_over(self.story, position, history, ahead, seen, endings)
-
     # --- writing it -----------------------------------------------------------------
 
     def save(self, reading: Reading) -> str | None:
         """Write the Reading; None when saved (or saving is off), else a one-line notice, once."""
         return self.write(self.snapshot(reading))
 
-    def snapshot(self, reading: Reading) -> dict[str, Any]:
-        """The save's data for the Reading as it is now: copies of a few lists of ids.
-
-        Cheap enough for every step; turning it into text is left to ``write``,
-        which the reader calls on its save thread.
-        """
-        return self.as_data(reading)
 
     def write(self, snapshot: dict[str, Any]) -> str | None:
         """Write a snapshot; None when written (or saving is off), else a notice, once.
@@ -214,8 +197,12 @@ class SaveStore:
             return f"Saving is off: {self.folder} cannot be written ({reason})."
         return None
 
-    def as_data(self, reading: Reading) -> dict[str, Any]:
-        """The save's fields for the Reading, every list a copy of its own."""
+    def snapshot(self, reading: Reading) -> dict[str, Any]:
+        """The save's fields for the Reading as it is now, every list a copy of its own.
+
+        Cheap enough for every step; turning it into text is left to ``write``,
+        which the reader calls on its save thread.
+        """
         history = list(reading.history)
         return {
             "format": SAVE_FORMAT,
@@ -384,11 +371,6 @@ class BackgroundWriter:
         if thread is not None:
             thread.join(timeout)
         return done
-
-    @property
-    def idle(self) -> bool:
-        with self._lock:
-            return self._done >= self._submitted
 
     def _run(self) -> None:
         while True:

@@ -9,6 +9,7 @@ read by markdown-it-py with every other rule switched off.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -89,21 +90,29 @@ def _spans(paragraph: str) -> tuple[tuple[str, bool, bool], ...]:
     return tuple(runs)
 
 
+def _runs(value: str, glue: str) -> Iterator[tuple[str, bool, bool]]:
+    """The text's runs of (text, emphasis, strong), paragraphs joined by ``glue``."""
+    for index, paragraph in enumerate(paragraphs(value)):
+        if index:
+            yield glue, False, False
+        yield from _spans(paragraph)
+
+
+def _text(value: str, glue: str, style: str | Style) -> Text:
+    text = Text(style=style, end="")
+    for run, em, strong in _runs(value, glue):
+        text.append(run, _STYLES[em, strong])
+    return text
+
+
 def inline(value: str, style: str | Style = "") -> Text:
     """One line or paragraph of story text (a title, a label) as styled Text."""
-    text = Text(style=style, end="")
-    for paragraph_index, paragraph in enumerate(paragraphs(value)):
-        if paragraph_index:
-            text.append(" ")
-        for content, em, strong in _spans(paragraph):
-            text.append(content, _STYLES[em, strong])
-    return text
+    return _text(value, " ", style)
 
 
 def rich_text(value: str, style: str | Style = "") -> Text:
     """Narration or notes as styled Text, paragraphs separated by a blank line."""
-    parts = [inline(p) for p in paragraphs(value)]
-    return Text("\n\n", style=style, end="").join(parts) if parts else Text(style=style, end="")
+    return _text(value, "\n\n", style)
 
 
 def inline_content(value: str, style: str = "") -> Content:
@@ -125,13 +134,10 @@ def _content(value: str, glue: str, style: str) -> Content:
     from textual.content import Content
 
     styles = _content_styles()
-    parts: list[str | tuple[str, VisualStyle]] = []
-    for index, paragraph in enumerate(paragraphs(value)):
-        if index:
-            parts.append(glue)
-        for run, em, strong in _spans(paragraph):
-            run_style = styles[em, strong]
-            parts.append((run, run_style) if run_style is not None else run)
+    parts = [
+        (run, run_style) if (run_style := styles[em, strong]) is not None else run
+        for run, em, strong in _runs(value, glue)
+    ]
     content = Content.assemble(*parts)
     return content.stylize_before(style) if style else content
 
@@ -151,9 +157,9 @@ def _content_styles() -> dict[tuple[bool, bool], VisualStyle | None]:
 
 def plain(value: str) -> str:
     """Narration as plain paragraphs, emphasis marks removed: for --plain and screen readers."""
-    return "\n\n".join("".join(run for run, _, _ in _spans(p)) for p in paragraphs(value))
+    return "".join(run for run, _, _ in _runs(value, "\n\n"))
 
 
 def plain_inline(value: str) -> str:
     """A title or label as one plain line."""
-    return " ".join("".join(run for run, _, _ in _spans(p)) for p in paragraphs(value))
+    return "".join(run for run, _, _ in _runs(value, " "))

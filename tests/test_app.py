@@ -491,7 +491,7 @@ async def test_markup_in_a_story_is_shown_literally_and_never_acts() -> None:
         assert app.return_code is None
         assert app.reading.position == "a"
         assert HOSTILE in screen_text(app)
-        for span in narration.full_text.spans:
+        for span in narration.page.body.spans:
             assert "link" not in str(span.style)
             assert "@click" not in str(span.style)
 
@@ -1262,12 +1262,17 @@ async def test_the_title_takes_its_colours_from_the_current_theme() -> None:
         assert title_colour() == expected() != night
 
 
-async def test_the_highlighted_choice_is_kept_in_view_on_a_short_terminal() -> None:
-    long_text = "\n\n".join(f"Paragraph {n} of a scene too long for the screen." for n in range(30))
+def story_with_a_long_choice_scene() -> Story:
+    """The test story with scene b, the one with three choices, too long for a short screen."""
     story = make_story()
+    long_text = "\n\n".join(f"Paragraph {n} of a scene too long for the screen." for n in range(30))
     scenes = dict(story.scenes)
     scenes["b"] = replace(scenes["b"], text=long_text)
-    app = make_app(Reading(replace(story, scenes=scenes)))
+    return replace(story, scenes=scenes)
+
+
+async def test_the_highlighted_choice_is_kept_in_view_on_a_short_terminal() -> None:
+    app = make_app(Reading(story_with_a_long_choice_scene()))
     async with app.run_test(size=(60, 16)) as pilot:
         await pilot.press("right")
         await pilot.pause()
@@ -1302,11 +1307,7 @@ async def test_the_mouse_over_a_choice_marks_it_and_a_click_takes_it() -> None:
 
 
 async def test_a_click_finds_its_choice_in_a_scrolled_scene() -> None:
-    long_text = "\n\n".join(f"Paragraph {n} of a scene too long for the screen." for n in range(30))
-    story = make_story()
-    scenes = dict(story.scenes)
-    scenes["b"] = replace(scenes["b"], text=long_text)
-    app = make_app(Reading(replace(story, scenes=scenes)))
+    app = make_app(Reading(story_with_a_long_choice_scene()))
     async with app.run_test(size=(60, 16)) as pilot:
         await pilot.press("right")
         scene = app.screen.query_one("#scene")

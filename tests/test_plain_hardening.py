@@ -233,6 +233,17 @@ def spawn_in_pty(env: dict[str, str], *args: str) -> tuple[int, int]:
     return pid, fd
 
 
+def read_some(fd: int, timeout: float) -> bytes | None:
+    """What the child printed within ``timeout`` (b"" if nothing); None once it is gone."""
+    ready, _, _ = select.select([fd], [], [], max(timeout, 0))
+    if not ready:
+        return b""
+    try:
+        return os.read(fd, 4096) or None
+    except OSError:
+        return None
+
+
 def read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
@@ -240,43 +251,36 @@ def read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
         left = deadline - time.monotonic()
         if left <= 0:
             raise AssertionError(f"no {marker!r} in {seen[-300:]!r}")
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        chunk = read_some(fd, left)
+        if chunk is None:
+            break
+        seen += chunk
     return seen
 
 
-def finish(pid: int, fd: int) -> tuple[int, bytes]:
-    rest = b""
-    deadline = time.monotonic() + 30
+def exit_within(pid: int, fd: int, seconds: float = 30.0) -> tuple[int | None, bytes]:
+    """The child's exit code if it ends within ``seconds``, and all it printed.
+
+    A child still running then is killed and gives None: a test failure with its
+    output, never a hung run.
+    """
+    out = b""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            rest += chunk
-        else:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                os.close(fd)
-                return os.waitstatus_to_exitcode(status), rest
-    # Still running after 30 s: a test failure with what it printed, never a hung run.
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if not done:
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+        chunk = read_some(fd, 0.1)
+        if chunk:
+            out += chunk
+            continue
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            while chunk := read_some(fd, 0):
+                out += chunk  # whatever it printed last
+            os.close(fd)
+            return os.waitstatus_to_exitcode(status), out
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
     os.close(fd)
-    return os.waitstatus_to_exitcode(status), rest
+    return None, out
 
 
 @pytest.mark.parametrize(
@@ -295,30 +299,9 @@ def test_ctrl_d_at_a_terminal(env: dict[str, str], before: bytes, prompt: bytes)
         os.write(fd, before)
         read_until(fd, prompt)
     os.write(fd, b"\x04")
-    code, rest = finish(pid, fd)
+    code, rest = exit_within(pid, fd)
     assert code == 0
     assert b"Traceback" not in rest
-
-
-def exit_within(pid: int, fd: int, seconds: float) -> tuple[int | None, bytes]:
-    """The child's exit code if it ends within ``seconds`` (else None, and it is killed)."""
-    out = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                out += os.read(fd, 4096)
-            except OSError:
-                pass
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            os.close(fd)
-            return os.waitstatus_to_exitcode(status), out
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    os.close(fd)
-    return None, out
 
 
 def test_ctrl_d_mid_line_at_a_terminal(env: dict[str, str]) -> None:
@@ -344,7 +327,7 @@ def test_ctrl_c_at_a_terminal(env: dict[str, str]) -> None:
     os.write(fd, b"\r")
     read_until(fd, b"> ")
     os.kill(pid, signal.SIGINT)
-    code, rest = finish(pid, fd)
+    code, rest = exit_within(pid, fd)
     assert code == 130
     assert b"Traceback" not in rest
     # The step taken before the interrupt is saved.

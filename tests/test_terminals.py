@@ -194,7 +194,7 @@ async def test_resize_in_the_middle_of_a_reveal(story: Story, tmp_path: Path) ->
         assert not narration.revealing
         assert app.reading.position == story.start
         full = rich_text(story.scene(story.start).text).plain
-        assert narration.full_text.plain == full
+        assert narration.page.body.plain == full
         shown = " ".join(screen_text(app).split())
         assert " ".join(full.split()[-3:]) in shown
         assert narration.way_region(0) is not None  # the ways on are drawn again

@@ -100,7 +100,6 @@ class ReaderScreen(Screen[None]):
 
     def __init__(self, classes: str | None = None) -> None:
         super().__init__(classes=classes)
-        self._drawn: tuple[object, ...] = ()
         self._gates: tuple[object, ...] = ()
         # The widgets a step redraws, kept here so a step never searches the DOM.
         self._banner = Banner(id="banner")
@@ -169,7 +168,6 @@ class ReaderScreen(Screen[None]):
     def show_scene(self, *, animate: bool | None = None) -> None:
         """Redraw everything from the Reading: banner, scene, choices, notes, theme."""
         reading = self.reading
-        self._drawn = reading.state()
         scene = reading.scene
         story = reading.story
         colours = timeline_class(story, scene.timeline)
@@ -216,13 +214,8 @@ class ReaderScreen(Screen[None]):
 
     def on_narration_chosen(self, event: Narration.Chosen) -> None:
         event.stop()
-        if event.page is not self._narration.page:
-            return  # a click on a scene that a key has already moved on from
-        if self.reading.scene.choices:
-            number = event.index + 1
-            self.move(lambda r: r.choose(number))
-        else:
-            self.move(Reading.continue_)
+        if event.page is self._narration.page:  # not a scene a key has moved on from
+            self._take_way(event.index)
 
     def finish_reveal(self) -> bool:
         return self._narration.finish()
@@ -266,10 +259,12 @@ class ReaderScreen(Screen[None]):
         return True
 
     def action_continue(self) -> None:
-        scene = self.reading.scene
-        if scene.choices:
-            highlighted = self._narration.highlighted
-            self.move(lambda r: r.choose(highlighted + 1))
+        self._take_way(self._narration.highlighted)
+
+    def _take_way(self, index: int) -> None:
+        """Take way on ``index``: that choice, or read on where the scene has none."""
+        if self.reading.scene.choices:
+            self.move(lambda r: r.choose(index + 1))
         else:
             self.move(Reading.continue_)
 
@@ -288,16 +283,9 @@ class ReaderScreen(Screen[None]):
     def action_refuse(self, name: str, *args: object) -> None:
         """A disabled move's key: let the engine say why it cannot be done."""
         move = GATED.get(name)
-        if move is None:
-            return
-        try:
-            getattr(self.reading, move)(*args)
-        except Refusal as refusal:
-            self.lazyland.say(str(refusal))
-            return
-        # The engine allowed it after all (the state changed under the binding).
-        self.lazyland.save_progress()
-        self.show_scene()
+        if move is not None:
+            # The engine says why; or, if the state changed under the binding, moves.
+            self.move(lambda reading: getattr(reading, move)(*args))
 
     def action_highlight(self, delta: int) -> None:
         narration = self._narration
@@ -330,7 +318,7 @@ class ReaderScreen(Screen[None]):
     def action_compare(self) -> None:
         from lazyland.screens.compare import CompareScreen
 
-        self.app.push_screen(CompareScreen(self.reading), self._after_screen)
+        self.app.push_screen(CompareScreen(self.reading))
 
     def action_map(self) -> None:
         from lazyland.screens.map import MapScreen
@@ -345,12 +333,12 @@ class ReaderScreen(Screen[None]):
     def action_endings(self) -> None:
         from lazyland.screens.endings import EndingsScreen
 
-        self.app.push_screen(EndingsScreen(self.reading), self._after_screen)
+        self.app.push_screen(EndingsScreen(self.reading))
 
     def action_help(self) -> None:
         from lazyland.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.reading), self._after_screen)
+        self.app.push_screen(HelpScreen(self.reading))
 
     def action_restart(self) -> None:
         from lazyland.screens.confirm import ConfirmScreen
@@ -358,25 +346,17 @@ class ReaderScreen(Screen[None]):
         question = "Start again from the beginning? The scenes and endings you found are kept."
         self.app.push_screen(ConfirmScreen(question), self._restart_if)
 
-    def _after_screen(self, _: object = None) -> None:
-        # Redraw only if something moved the reader meanwhile (a reload, the palette).
-        if self.reading.state() != self._drawn:
-            self.show_scene(animate=False)
+    # Every move goes through move(), which redraws; a screen closed without a choice
+    # leaves nothing to redraw.
 
     def _jump_to(self, scene_id: object) -> None:
         if isinstance(scene_id, str):
             self.move(lambda r: r.jump(scene_id))
-        else:
-            self._after_screen()
 
     def _rewind_to(self, index: object) -> None:
         if isinstance(index, int) and not isinstance(index, bool):
             self.move(lambda r: r.rewind(index))
-        else:
-            self._after_screen()
 
     def _restart_if(self, confirmed: object) -> None:
         if confirmed is True:
             self.move(Reading.restart)
-        else:
-            self._after_screen()

@@ -68,9 +68,6 @@ class Narration(Static):
         "narration--ending",
     }
 
-    class Revealed(Message):
-        """The whole text is on screen."""
-
     class Chosen(Message):
         """A way on was clicked: ``index`` into the choices, or 0 for "Continue", of ``page``."""
 
@@ -89,7 +86,6 @@ class Narration(Static):
         self._highlighted = 0
         self._hover: int | None = None
         self._heading = Content("")
-        self._body = Content("")
         # Each way on as drawn, and all of them as one block.
         self._ways: list[Content] = []
         self._ways_block = Content("")
@@ -101,11 +97,6 @@ class Narration(Static):
     @property
     def revealing(self) -> bool:
         return self._timer is not None
-
-    @property
-    def full_text(self) -> Content:
-        """The narration alone, as it is when fully revealed."""
-        return self._page.body
 
     @property
     def page(self) -> Page:
@@ -125,16 +116,14 @@ class Narration(Static):
     def show(self, page: Page, *, animate: bool, speed: int) -> None:
         """Show ``page``: its text typed out at ``speed`` characters a second, or all at once.
 
-        The ways on appear when the whole text is there. Revealed is posted only
-        when a typed-out reveal ends; an instant one is complete on return.
+        The ways on appear when the whole text is there.
         """
         self._stop_timer()
         self._page = page
         self._highlighted = 0
         self._hover = None
         self._heading = self._build_heading()
-        self._body = page.body
-        length = len(self._body.plain)
+        length = len(page.body.plain)
         if not animate or speed <= 0 or not length:
             self._shown = length
             self._draw()
@@ -206,9 +195,8 @@ class Narration(Static):
         if self._timer is None:
             return False
         self._stop_timer()
-        self._shown = len(self._body.plain)
+        self._shown = len(self._page.body.plain)
         self._draw()
-        self.post_message(self.Revealed())
         return True
 
     # --- drawing ----------------------------------------------------------------------
@@ -246,7 +234,7 @@ class Narration(Static):
         """The page as drawn now, block by block; a blank line goes between blocks."""
         page = self._page
         blocks = [self._heading] if self._heading.plain else []
-        body = self._body
+        body = page.body
         complete = self._shown >= len(body.plain)
         if body.plain:
             blocks.append(body if complete else body[: self._shown])
@@ -258,7 +246,7 @@ class Narration(Static):
         return blocks
 
     def _draw(self) -> None:
-        if self._shown >= len(self._body.plain):
+        if self._shown >= len(self._page.body.plain):
             self._ways = self._build_ways()
         else:
             self._ways = []
@@ -280,12 +268,12 @@ class Narration(Static):
         self._carry += self._step
         whole = int(self._carry)
         self._carry -= whole
-        length = len(self._body.plain)
+        length = len(self._page.body.plain)
         self._shown = min(self._shown + whole, length)
         if self._shown >= length:
             self.finish()
-            return
-        self.update(Content("\n\n").join(self._blocks()))
+        else:
+            self._draw()
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
